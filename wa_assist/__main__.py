@@ -1,0 +1,3 @@
+from wa_assist.cli import main
+
+raise SystemExit(main())

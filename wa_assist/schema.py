@@ -1,0 +1,299 @@
+"""The knowledge base schema: entries, advice rules, interview questions and project decisions.
+
+Everything the assistant knows or decides is data in ``knowledge/*.yaml`` and is validated by these
+models. ``wa-assist schema`` exports them as JSON Schema so editors can validate the YAML too.
+
+Cross-references (related ids, the fields and values a condition names, the decisions an entry makes)
+are checked after every file is read, in :mod:`wa_assist.kb`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Scalar = Union[bool, int, float, str]
+
+
+class Pillar(str, Enum):
+    operational_excellence = "operational-excellence"
+    security = "security"
+    reliability = "reliability"
+    performance_efficiency = "performance-efficiency"
+    cost_optimization = "cost-optimization"
+    sustainability = "sustainability"
+
+    @property
+    def wa_tool_id(self) -> str:
+        return _WA_TOOL_PILLARS[self]
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+_WA_TOOL_PILLARS = {
+    Pillar.operational_excellence: "operationalExcellence",
+    Pillar.security: "security",
+    Pillar.reliability: "reliability",
+    Pillar.performance_efficiency: "performance",
+    Pillar.cost_optimization: "costOptimization",
+    Pillar.sustainability: "sustainability",
+}
+
+
+class Kind(str, Enum):
+    practice = "practice"
+    principle = "principle"
+    service_guidance = "service-guidance"
+    deployment_approach = "deployment-approach"
+    scenario = "scenario"
+    concept = "concept"
+    caution = "caution"
+
+
+class Tier(str, Enum):
+    required = "required"
+    good = "good"
+    best = "best"
+
+
+class Priority(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+    @property
+    def rank(self) -> int:
+        return {"high": 0, "medium": 1, "low": 2}[self.value]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- conditions
+#
+# A condition is a mapping. Keys ``all``, ``any`` and ``not`` combine conditions; every other key
+# names a profile field (``peak_rps``) or a decision (``decision.table_billing``) and maps to a test:
+#   a scalar         equal to it (for a list field: the list contains it)
+#   a list           one of them (for a list field: the lists share a value)
+#   {op: value, ..}  every operator holds; ops: eq ne in not_in gt gte lt lte contains contains_any
+#                    contains_all empty
+# Keys in one mapping must all hold. An empty mapping always holds.
+
+OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "contains_any", "contains_all", "empty")
+Condition = dict[str, Any]
+
+
+class Reference(Strict):
+    title: str = Field(min_length=3, max_length=200)
+    url: Url
+
+
+class LensRef(Strict):
+    """Where a practice sits in the Well-Architected Tool's serverless lens."""
+
+    question: Annotated[str, StringConstraints(pattern=r"^(ops|sec|rel|perf|cost)_q[0-9]+$")]
+    choice: Annotated[str, StringConstraints(pattern=r"^(ops|sec|rel|perf|cost)_[a-z]+_q[0-9]+_a[0-9]+$")]
+    tier: Tier
+
+    @model_validator(mode="after")
+    def _choice_in_question(self) -> "LensRef":
+        prefix, number = self.question.split("_q")
+        if not self.choice.startswith(f"{prefix}_{prefix}_q{number}_"):
+            raise ValueError(f"choice {self.choice!r} does not belong to question {self.question!r}")
+        return self
+
+
+class PriorityCase(Strict):
+    when: Condition = Field(default_factory=dict)
+    value: Priority
+
+
+class ReasonCase(Strict):
+    """A sentence that says why the advice applies, citing the profile: ``{peak_rps}``, ``{traffic}``."""
+
+    when: Condition = Field(default_factory=dict)
+    text: str = Field(min_length=10)
+
+
+class DecisionCase(Strict):
+    """Decisions this advice makes for the generated project, when ``when`` holds.
+
+    A value is a literal, or ``{expr: "..."}``: arithmetic over profile fields and decisions with
+    ``+ - * / // %``, ``min``, ``max``, ``ceil``, ``floor``, ``round`` (see :mod:`wa_assist.conditions`).
+    """
+
+    when: Condition = Field(default_factory=dict)
+    set: dict[FieldName, Any] = Field(min_length=1)
+
+
+class Implementation(Strict):
+    """Where a generated project implements the advice (for the traceability document)."""
+
+    when: Condition = Field(default_factory=dict)
+    where: str = Field(min_length=3)
+    what: str = Field(min_length=3)
+
+
+class Advice(Strict):
+    """When an entry is recommended, how strongly, why, and what it changes in the project."""
+
+    applies: Condition = Field(default_factory=dict)
+    priority: Union[Priority, list[PriorityCase]]
+    reasons: list[ReasonCase] = Field(min_length=1)
+    decisions: list[DecisionCase] = Field(default_factory=list)
+    changes: str = Field(default="", description="What the generated project gains from it; shown when it is rejected.")
+    implemented_in: list[Implementation] = Field(default_factory=list)
+
+    @field_validator("priority")
+    @classmethod
+    def _last_case_is_default(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("give a priority, or a list of cases ending with one without 'when'")
+            if value[-1].when:
+                raise ValueError("the last priority case must have no 'when', so every profile gets a priority")
+        return value
+
+
+class Entry(Strict):
+    id: Id
+    kind: Kind
+    pillars: list[Pillar] = Field(min_length=1)
+    title: str = Field(min_length=3, max_length=128)
+    summary: str = Field(min_length=10, max_length=400, description="One sentence.")
+    body: str = Field(min_length=20, description="Markdown: what it is and why it matters.")
+    steps: list[str] = Field(default_factory=list, description="Actionable steps.")
+    services: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list, description="Other names: abbreviations, synonyms.")
+    keywords: list[str] = Field(default_factory=list)
+    related: list[Id] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    lens: LensRef | None = None
+    advice: Advice | None = None
+
+    @model_validator(mode="after")
+    def _practice_rules(self) -> "Entry":
+        if self.lens is not None and self.kind is not Kind.practice:
+            raise ValueError("only a practice can carry a 'lens' reference")
+        if self.id in self.related:
+            raise ValueError("an entry cannot be related to itself")
+        return self
+
+
+# --------------------------------------------------------------------------- interview questions
+
+
+class Choice(Strict):
+    value: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+([-_.][a-z0-9]+)*$")]
+    label: str
+    help: str = ""
+
+
+class QuestionType(str, Enum):
+    choice = "choice"  # one of ``choices``
+    multi = "multi"  # a list of ``choices``
+    integer = "integer"
+    boolean = "boolean"
+    text = "text"
+
+
+class Question(Strict):
+    id: FieldName
+    group: str = Field(description="Interview step the question belongs to, in file order.")
+    prompt: str
+    help: str = Field(min_length=10, description="Why it matters.")
+    type: QuestionType
+    choices: list[Choice] = Field(default_factory=list)
+    default: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
+    pattern: str | None = Field(default=None, description="Regular expression a text answer must match.")
+    pattern_help: str | None = Field(default=None, description="The pattern in words, for error messages.")
+    max_length: int | None = None
+    applies: Condition = Field(default_factory=dict, description="When the question is asked.")
+    entry: Id | None = Field(default=None, description="Knowledge entry that explains the topic.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Question":
+        has_choices = self.type in (QuestionType.choice, QuestionType.multi)
+        if has_choices and not self.choices:
+            raise ValueError(f"a {self.type.value} question needs 'choices'")
+        if not has_choices and self.choices:
+            raise ValueError(f"a {self.type.value} question takes no 'choices'")
+        values = [c.value for c in self.choices]
+        if len(set(values)) != len(values):
+            raise ValueError("choice values must be unique")
+        if self.default is None:
+            raise ValueError("every question needs a 'default' (profiles may leave it out)")
+        return self
+
+    @property
+    def values(self) -> list[str]:
+        return [c.value for c in self.choices]
+
+
+# --------------------------------------------------------------------------- project decisions
+
+
+class DecisionType(str, Enum):
+    choice = "choice"
+    integer = "integer"
+    boolean = "boolean"
+
+
+class Decision(Strict):
+    """A setting of the generated project that recommendations decide.
+
+    When two accepted recommendations set it differently, the higher priority wins; at equal
+    priority the value listed first in ``values`` wins (for integers: ``prefer`` says which end).
+    """
+
+    id: FieldName
+    title: str
+    help: str = Field(min_length=10)
+    type: DecisionType
+    values: list[str] = Field(default_factory=list)
+    default: Any = Field(description="Value, or {expr: ...} over profile fields, when no accepted advice sets it.")
+    minimum: int | None = None
+    maximum: int | None = None
+    prefer: Literal["higher", "lower"] = "higher"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Decision":
+        if self.type is DecisionType.choice and not self.values:
+            raise ValueError("a choice decision needs 'values'")
+        if self.type is not DecisionType.choice and self.values:
+            raise ValueError(f"a {self.type.value} decision takes no 'values'")
+        return self
+
+
+class Abbreviation(Strict):
+    """A short form search expands: ``dlq`` also searches ``dead letter queue``."""
+
+    term: str
+    expansions: list[str] = Field(min_length=1)
+
+
+class KnowledgeFile(Strict):
+    """One YAML file of the knowledge base. Any of the sections may be present."""
+
+    entries: list[Entry] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    abbreviations: list[Abbreviation] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema for a knowledge file, for editors (yaml-language-server)."""
+    schema = KnowledgeFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "wa-assist knowledge file"
+    return schema
