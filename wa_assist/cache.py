@@ -1,0 +1,48 @@
+"""A small on-disk cache of parsed knowledge, keyed by a fingerprint of its sources.
+
+Light on imports on purpose: a cached search must start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from wa_assist.paths import cache_dir
+
+
+def _cache_file(stem: str, key: str) -> Path:
+    return cache_dir() / f"{stem}-{key}.pickle"
+
+
+def read_cache(stem: str, key: str) -> Any | None:
+    """The cached object for ``key``, or None when absent or unreadable."""
+    try:
+        with open(_cache_file(stem, key), "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # a stale, partial or foreign cache is simply rebuilt
+        return None
+
+
+def write_cache(stem: str, key: str, value: Any) -> None:
+    """Store ``value`` atomically and drop older caches of the same kind; failures are ignored."""
+    folder = cache_dir()
+    target = _cache_file(stem, key)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for old in folder.glob(f"{stem}-*.pickle"):
+            if old.name != target.name:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

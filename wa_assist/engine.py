@@ -1,0 +1,459 @@
+"""The recommendation engine: evaluates the advice in the knowledge base against a workload profile.
+
+Nothing here knows any advice. For every entry with an ``advice`` block the engine
+
+1. tests ``applies`` against the profile; an entry that applies is a recommendation (or, when the user
+   rejects its id, a rejected one);
+2. picks the priority (the first case whose ``when`` holds) and renders every reason whose ``when`` holds,
+   filling ``{field}`` placeholders with the profile's values;
+3. collects the decisions it makes: for each decision id, the first case (in file order) whose ``when``
+   holds and that sets it gives the value (a literal or an ``{expr}``);
+4. resolves every decision of ``decisions.yaml``: the accepted recommendation with the highest priority
+   wins; at equal priority the value listed first in the decision's ``values`` wins (integers and
+   booleans: ``prefer`` higher or lower, true counting as higher); then file order. A decision no
+   accepted recommendation sets takes its default. Every disagreement is reported as a conflict that
+   says which value won, over which, and why. Expressions may read other decisions, so decisions are
+   resolved in dependency order.
+5. rates the risk of each lens question from its practices' tiers: no risk when every practice is
+   recommended-and-accepted or does not apply, medium when every Required one is, high otherwise.
+
+``applies``, ``priority``, ``reasons`` and decision ``when`` read profile fields only; ``implemented_in``
+conditions may also read resolved decisions (``decision.<id>``).
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from wa_assist import conditions
+from wa_assist.profile import Profile
+from wa_assist.schema import Decision, DecisionType, Entry, Kind, Pillar, Priority, Tier
+
+RISK_LEVELS = ("none", "medium", "high")
+
+#: Lens questions of the Serverless Applications Lens (Well-Architected Tool ids), for display.
+LENS_QUESTIONS: dict[str, str] = {
+    "ops_q1": "OPS 1 How do you evaluate the application's health?",
+    "ops_q2": "OPS 2 How do you approach application lifecycle management?",
+    "sec_q1": "SEC 1 How do you control access to the API?",
+    "sec_q2": "SEC 2 How do you manage security boundaries?",
+    "sec_q3": "SEC 3 How do you implement application security?",
+    "rel_q1": "REL 1 How do you regulate inbound request rates?",
+    "rel_q2": "REL 2 How do you build resiliency?",
+    "perf_q1": "PERF 1 How do you optimise performance?",
+    "cost_q1": "COST 1 How do you optimise costs?",
+}
+_PREFIX_PILLAR = {
+    "ops": Pillar.operational_excellence,
+    "sec": Pillar.security,
+    "rel": Pillar.reliability,
+    "perf": Pillar.performance_efficiency,
+    "cost": Pillar.cost_optimization,
+}
+PILLAR_ORDER = list(Pillar)
+
+
+class EngineError(Exception):
+    """Advice that cannot be evaluated (a bad expression, a value a decision does not allow, a cycle)."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Recommendation:
+    entry: Entry
+    id: str
+    title: str
+    summary: str
+    kind: str
+    pillars: list[str]
+    priority: str
+    reasons: list[str]
+    decisions: dict[str, Any]
+    implemented_in: list[dict[str, str]]
+    lens: dict[str, str] | None
+    changes: str
+
+    @property
+    def pillar(self) -> str:
+        return self.pillars[0]
+
+    @property
+    def priority_rank(self) -> int:
+        return Priority(self.priority).rank
+
+
+@dataclass
+class Conflict:
+    decision: str
+    value: Any
+    winner: str
+    winner_priority: str
+    overruled: list[dict[str, Any]]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "value": self.value,
+            "winner": self.winner,
+            "winner_priority": self.winner_priority,
+            "overruled": self.overruled,
+            "reason": self.reason,
+        }
+
+    def __str__(self) -> str:
+        losers = ", ".join(f"{o['entry']} ({_show(o['value'])}, {o['priority']})" for o in self.overruled)
+        return f"{self.decision} = {_show(self.value)} from {self.winner} ({self.winner_priority}) over {losers}: {self.reason}"
+
+
+@dataclass
+class Result:
+    profile: Profile
+    recommendations: list[Recommendation]
+    rejected: list[Recommendation]
+    decisions: dict[str, Any]
+    decision_sources: dict[str, str]  # decision id -> entry id that set it, or "default"
+    conflicts: list[Conflict]
+    risk: dict[str, Any]
+    unknown_rejections: list[str] = field(default_factory=list)  # rejected ids that do not apply
+
+    def by_pillar(self) -> dict[str, list[Recommendation]]:
+        grouped: dict[str, list[Recommendation]] = {}
+        for rec in self.recommendations:
+            grouped.setdefault(rec.pillar, []).append(rec)
+        return grouped
+
+    def get(self, entry_id: str) -> Recommendation | None:
+        for rec in self.recommendations:
+            if rec.id == entry_id:
+                return rec
+        return None
+
+
+# --------------------------------------------------------------------------- rendering reasons
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_show(v) for v in value) if value else "none"
+    return str(value)
+
+
+class _ProfileFormatter(string.Formatter):
+    """Fills ``{field}`` from the profile only: no attribute access, no indexing, no format specs."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self.values = values
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        if not field_name.isidentifier() or field_name not in self.values:
+            return "{" + field_name + "}", field_name
+        return _show(self.values[field_name]), field_name
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return str(value)
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        return value
+
+
+def render_text(text: str, values: Mapping[str, Any]) -> str:
+    """A reason template with ``{field}`` placeholders filled from the profile values."""
+    try:
+        return _ProfileFormatter(values).vformat(text, (), {})
+    except (ValueError, IndexError, KeyError):  # unbalanced braces: show the text as written
+        return text
+
+
+# --------------------------------------------------------------------------- evaluation helpers
+
+
+def _priority(entry: Entry, values: Mapping[str, Any]) -> Priority:
+    advice = entry.advice
+    assert advice is not None
+    if isinstance(advice.priority, Priority):
+        return advice.priority
+    for case in advice.priority:
+        if conditions.evaluate(case.when, values):
+            return case.value
+    return advice.priority[-1].value
+
+
+def _raw_decisions(entry: Entry, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Decision id -> literal or {expr}: the first matching case that sets each id."""
+    advice = entry.advice
+    assert advice is not None
+    found: dict[str, Any] = {}
+    for case in advice.decisions:
+        if conditions.evaluate(case.when, values):
+            for key, value in case.set.items():
+                found.setdefault(key, value)
+    return found
+
+
+def _coerce(decision: Decision, value: Any, origin: str) -> Any:
+    """A computed value made to fit the decision's type and range."""
+    if decision.type is DecisionType.integer:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise EngineError(f"{origin}: decision '{decision.id}' needs a number, got {value!r}")
+        if isinstance(value, float):
+            if math.isnan(value) or math.isinf(value):
+                raise EngineError(f"{origin}: decision '{decision.id}' computed {value!r}")
+            value = math.ceil(value)
+        if decision.minimum is not None:
+            value = max(decision.minimum, value)
+        if decision.maximum is not None:
+            value = min(decision.maximum, value)
+        return int(value)
+    if decision.type is DecisionType.boolean:
+        if not isinstance(value, bool):
+            raise EngineError(f"{origin}: decision '{decision.id}' needs true or false, got {value!r}")
+        return value
+    if value not in decision.values:
+        raise EngineError(f"{origin}: {value!r} is not allowed for decision '{decision.id}'; allowed: {', '.join(decision.values)}")
+    return value
+
+
+def _value(decision: Decision, raw: Any, values: Mapping[str, Any], resolved: Mapping[str, Any], origin: str) -> Any:
+    if conditions.is_expr(raw):
+        try:
+            raw = conditions.evaluate_expr(raw["expr"], values, resolved)
+        except conditions.ConditionError as exc:
+            raise EngineError(f"{origin}: decision '{decision.id}': {exc}") from None
+    return _coerce(decision, raw, origin)
+
+
+def _preference(decision: Decision, value: Any) -> Any:
+    """Sort key: smaller is preferred at equal priority."""
+    if decision.type is DecisionType.choice:
+        return decision.values.index(value)
+    number = int(value)
+    return -number if decision.prefer == "higher" else number
+
+
+def _why(decision: Decision, winner: tuple[Priority, Any], loser: tuple[Priority, Any]) -> str:
+    if winner[0] != loser[0]:
+        return f"higher priority ({winner[0].value} over {loser[0].value})"
+    if decision.type is DecisionType.choice:
+        return f"equal priority; decisions.yaml lists '{winner[1]}' before '{loser[1]}'"
+    return f"equal priority; decisions.yaml prefers the {decision.prefer} value"
+
+
+def _resolution_order(kb: Any, raw: Mapping[str, list[Any]]) -> list[str]:
+    """Decision ids so that every expression's decision inputs are resolved before it."""
+    fields = [q.id for q in kb.questions]
+    deps: dict[str, set[str]] = {}
+    for did, decision in kb.decisions.items():
+        needed: set[str] = set()
+        for value in [decision.default, *raw.get(did, [])]:
+            if conditions.is_expr(value):
+                try:
+                    needed |= conditions.expr_decisions(value["expr"], fields)
+                except conditions.ConditionError as exc:
+                    raise EngineError(f"decision '{did}': {exc}") from None
+        deps[did] = needed & set(kb.decisions)
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(did: str, chain: tuple[str, ...]) -> None:
+        if state.get(did) == 2:
+            return
+        if state.get(did) == 1:
+            raise EngineError("decisions depend on each other in a cycle: " + " -> ".join((*chain, did)))
+        state[did] = 1
+        for dep in sorted(deps[did], key=list(kb.decisions).index):
+            visit(dep, (*chain, did))
+        state[did] = 2
+        order.append(did)
+
+    for did in kb.decisions:
+        visit(did, ())
+    return order
+
+
+def _lens_of(entry: Entry, kb: Any) -> dict[str, str] | None:
+    if entry.lens is not None:
+        return {"question": entry.lens.question, "choice": entry.lens.choice, "tier": entry.lens.tier.value, "practice": entry.id}
+    for rid in entry.related:
+        other = kb.entries.get(rid)
+        if other is not None and other.lens is not None:
+            return {"question": other.lens.question, "choice": other.lens.choice, "tier": other.lens.tier.value, "practice": other.id}
+    return None
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+@dataclass
+class _Applied:
+    entry: Entry
+    order: int
+    priority: Priority
+    reasons: list[str]
+    raw: dict[str, Any]
+
+
+def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) -> Result:
+    """Every recommendation for ``profile``, the resolved decisions, their conflicts and the lens risk."""
+    values = profile.values
+    rejected_ids = set(rejected)
+    applied: list[_Applied] = []
+    not_applicable: set[str] = set()
+    for order, entry in enumerate(kb.entries.values()):
+        advice = entry.advice
+        if advice is None:
+            continue
+        try:
+            if not conditions.evaluate(advice.applies, values):
+                not_applicable.add(entry.id)
+                continue
+            reasons = [render_text(r.text, values) for r in advice.reasons if conditions.evaluate(r.when, values)]
+            applied.append(_Applied(entry, order, _priority(entry, values), reasons, _raw_decisions(entry, values)))
+        except conditions.ConditionError as exc:
+            raise EngineError(f"entry '{entry.id}': {exc}") from None
+
+    accepted = [a for a in applied if a.entry.id not in rejected_ids]
+    refused = [a for a in applied if a.entry.id in rejected_ids]
+
+    candidates: dict[str, list[_Applied]] = {}
+    raw_by_decision: dict[str, list[Any]] = {}
+    for a in accepted:
+        for did, raw in a.raw.items():
+            if did not in kb.decisions:
+                raise EngineError(f"entry '{a.entry.id}' sets unknown decision '{did}'")
+            candidates.setdefault(did, []).append(a)
+            raw_by_decision.setdefault(did, []).append(raw)
+    for a in refused:  # their expressions are evaluated too, to show what they would have set
+        for did, raw in a.raw.items():
+            if did in kb.decisions:
+                raw_by_decision.setdefault(did, []).append(raw)
+
+    resolved: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    conflicts: list[Conflict] = []
+    proposed: dict[str, dict[str, Any]] = {}  # entry id -> decision -> value it proposed
+    for did in _resolution_order(kb, raw_by_decision):
+        decision = kb.decisions[did]
+        options = []
+        for a in candidates.get(did, []):
+            value = _value(decision, a.raw[did], values, resolved, f"entry '{a.entry.id}'")
+            proposed.setdefault(a.entry.id, {})[did] = value
+            options.append((a.priority.rank, _preference(decision, value), a.order, a, value))
+        for a in refused:
+            if did in a.raw:
+                proposed.setdefault(a.entry.id, {})[did] = _value(decision, a.raw[did], values, resolved, f"entry '{a.entry.id}'")
+        if not options:
+            resolved[did] = _value(decision, decision.default, values, resolved, f"default of decision '{did}'")
+            sources[did] = "default"
+            continue
+        options.sort(key=lambda o: o[:3])
+        _, _, _, winner, value = options[0]
+        resolved[did] = value
+        sources[did] = winner.entry.id
+        losers = [o for o in options[1:] if o[4] != value]
+        if losers:
+            conflicts.append(
+                Conflict(
+                    decision=did,
+                    value=value,
+                    winner=winner.entry.id,
+                    winner_priority=winner.priority.value,
+                    overruled=[{"entry": o[3].entry.id, "value": o[4], "priority": o[3].priority.value} for o in losers],
+                    reason=_why(decision, (winner.priority, value), (losers[0][3].priority, losers[0][4])),
+                )
+            )
+
+    def build(a: _Applied) -> Recommendation:
+        entry = a.entry
+        advice = entry.advice
+        assert advice is not None
+        try:
+            implemented = [
+                {"where": impl.where, "what": impl.what}
+                for impl in advice.implemented_in
+                if conditions.evaluate(impl.when, values, resolved)
+            ]
+        except conditions.ConditionError as exc:
+            raise EngineError(f"entry '{entry.id}': implemented_in: {exc}") from None
+        mine = proposed.get(entry.id, {})
+        return Recommendation(
+            entry=entry,
+            id=entry.id,
+            title=entry.title,
+            summary=entry.summary,
+            kind=entry.kind.value,
+            pillars=[p.value for p in entry.pillars],
+            priority=a.priority.value,
+            reasons=a.reasons,
+            decisions={did: mine[did] for did in kb.decisions if did in mine},
+            implemented_in=implemented,
+            lens=_lens_of(entry, kb),
+            changes=advice.changes,
+        )
+
+    def sort_key(rec: Recommendation) -> tuple[Any, ...]:
+        return (PILLAR_ORDER.index(Pillar(rec.pillar)), rec.priority_rank, rec.title.lower(), rec.id)
+
+    recommendations = sorted((build(a) for a in accepted), key=sort_key)
+    rejected_recs = sorted((build(a) for a in refused), key=sort_key)
+    applied_ids = {a.entry.id for a in applied}
+    risk = assess_risk(kb, {a.entry.id for a in accepted}, {a.entry.id for a in refused}, not_applicable)
+    return Result(
+        profile=profile,
+        recommendations=recommendations,
+        rejected=rejected_recs,
+        decisions={did: resolved[did] for did in kb.decisions},
+        decision_sources={did: sources[did] for did in kb.decisions},
+        conflicts=sorted(conflicts, key=lambda c: list(kb.decisions).index(c.decision)),
+        risk=risk,
+        unknown_rejections=sorted(r for r in rejected_ids if r not in applied_ids),
+    )
+
+
+def assess_risk(kb: Any, accepted: set[str], rejected: set[str], not_applicable: set[str]) -> dict[str, Any]:
+    """Risk per lens question and per pillar from the practices' tiers and what the user accepted."""
+    questions: dict[str, dict[str, Any]] = {}
+    for qid, title in LENS_QUESTIONS.items():
+        questions[qid] = {"pillar": _PREFIX_PILLAR[qid.split("_")[0]].value, "title": title, "risk": "none", "practices": []}
+    for entry in kb.entries.values():
+        if entry.kind is not Kind.practice or entry.lens is None:
+            continue
+        if entry.id in accepted:
+            status = "accepted"
+        elif entry.id in rejected:
+            status = "rejected"
+        elif entry.id in not_applicable:
+            status = "not-applicable"
+        else:
+            status = "not-assessed"  # a practice without advice is never in place by itself
+        q = questions.setdefault(
+            entry.lens.question,
+            {"pillar": _PREFIX_PILLAR[entry.lens.question.split("_")[0]].value, "title": entry.lens.question, "risk": "none", "practices": []},
+        )
+        q["practices"].append({"id": entry.id, "choice": entry.lens.choice, "tier": entry.lens.tier.value, "status": status})
+    pillars: dict[str, str] = {}
+    for qid, q in questions.items():
+        q["practices"].sort(key=lambda p: p["choice"])
+        in_place = [p["status"] in ("accepted", "not-applicable") for p in q["practices"]]
+        required_in_place = [p["status"] in ("accepted", "not-applicable") for p in q["practices"] if p["tier"] == Tier.required.value]
+        if not q["practices"]:
+            q["risk"] = "none"
+            q["assessed"] = False
+        elif all(in_place):
+            q["risk"] = "none"
+        elif all(required_in_place):
+            q["risk"] = "medium"
+        else:
+            q["risk"] = "high"
+        q.setdefault("assessed", True)
+        current = pillars.get(q["pillar"], "none")
+        pillars[q["pillar"]] = max(current, q["risk"], key=RISK_LEVELS.index)
+    ordered = {p.value: pillars[p.value] for p in PILLAR_ORDER if p.value in pillars}
+    return {"pillars": ordered, "questions": questions}

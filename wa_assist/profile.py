@@ -1,0 +1,358 @@
+"""The workload profile: the interview's answers, validated against ``knowledge/questions.yaml``.
+
+A profile file (YAML or JSON) maps question ids to answers. Missing keys take the question's default;
+a question whose ``applies`` condition does not hold keeps its default and is flagged as not applying.
+Every problem names the file, the line, the key, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from wa_assist import conditions
+from wa_assist.schema import Question, QuestionType
+from wa_assist.yamlio import YamlError, load_yaml, parse_yaml
+
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+
+
+@dataclass(frozen=True)
+class ProfileProblem:
+    source: str
+    line: int | None
+    key: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        key = f"key '{self.key}': " if self.key else ""
+        return f"{where}: {key}{self.message}"
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used; ``problems`` lists every one, each with file, line and key."""
+
+    def __init__(self, problems: list[ProfileProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Profile:
+    """Validated answers, in question order. ``not_applicable`` holds questions that do not apply."""
+
+    values: dict[str, Any]
+    questions: list[Question]
+    source: str = "<defaults>"
+    defaulted: frozenset[str] = frozenset()
+    not_applicable: frozenset[str] = frozenset()
+    ignored: dict[str, Any] = field(default_factory=dict)  # answers given to questions that do not apply
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, list) else v) for k, v in self.values.items()}
+
+    def question(self, key: str) -> Question:
+        for q in self.questions:
+            if q.id == key:
+                return q
+        raise KeyError(key)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if value is None:
+        return "null (empty)"
+    return str(value)
+
+
+def _allowed(question: Question) -> str:
+    if question.type in (QuestionType.choice, QuestionType.multi):
+        prefix = "a list of " if question.type is QuestionType.multi else ""
+        return prefix + ", ".join(question.values)
+    if question.type is QuestionType.integer:
+        low = question.minimum if question.minimum is not None else "-inf"
+        high = question.maximum if question.maximum is not None else "inf"
+        return f"a whole number from {low} to {high}"
+    if question.type is QuestionType.boolean:
+        return "true, false"
+    parts = ["text"]
+    if question.pattern_help:
+        parts.append(question.pattern_help)
+    elif question.pattern:
+        parts.append(f"matching {question.pattern}")
+    if question.max_length:
+        parts.append(f"at most {question.max_length} characters")
+    return ", ".join(parts)
+
+
+def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
+    """``(normalised value, None)`` or ``(None, problem)`` for one answer."""
+
+    def bad(detail: str = "") -> tuple[Any, str]:
+        extra = f" ({detail})" if detail else ""
+        return None, f"bad value '{_show(value)}'{extra}; allowed: {_allowed(question)}"
+
+    kind = question.type
+    if kind is QuestionType.choice:
+        if not isinstance(value, str) or value not in question.values:
+            return bad()
+        return value, None
+    if kind is QuestionType.multi:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            return bad()
+        unknown = [v for v in items if not isinstance(v, str) or v not in question.values]
+        if unknown:
+            return bad("unknown: " + ", ".join(_show(v) for v in unknown))
+        return [v for v in question.values if v in items], None  # choice order, no duplicates
+    if kind is QuestionType.integer:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                return bad()
+        if question.minimum is not None and value < question.minimum:
+            return bad(f"below {question.minimum}")
+        if question.maximum is not None and value > question.maximum:
+            return bad(f"above {question.maximum}")
+        return value, None
+    if kind is QuestionType.boolean:
+        if not isinstance(value, bool):
+            return bad()
+        return value, None
+    # text
+    if not isinstance(value, str):
+        return bad("not text")
+    if question.max_length is not None and len(value) > question.max_length:
+        return bad(f"{len(value)} characters")
+    if question.pattern and not re.search(question.pattern, value):
+        return bad()
+    if any(ch in value for ch in "\r\n\t\x00"):
+        return bad("line breaks and control characters are not allowed")
+    return value, None
+
+
+def parse_text_value(question: Question, text: str) -> Any:
+    """An answer typed on the command line (``--set key=value``), read by the question's type."""
+    kind = question.type
+    stripped = text.strip()
+    if kind is QuestionType.integer:
+        try:
+            return int(stripped)
+        except ValueError:
+            return text
+    if kind is QuestionType.boolean:
+        low = stripped.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        return text
+    if kind is QuestionType.multi:
+        return [part.strip() for part in stripped.split(",") if part.strip()]
+    if kind is QuestionType.choice:
+        return stripped
+    return text
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _suggest(key: str, known: Iterable[str]) -> str:
+    near = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean '{near[0]}'?)" if near else ""
+
+
+def profile_from_mapping(
+    data: Any,
+    questions: Any,
+    source: str = "<profile>",
+    lines: Mapping[tuple[Any, ...], int] | None = None,
+) -> Profile:
+    """Validate a mapping of answers; ``questions`` is the knowledge base or its list of questions.
+
+    Raises :class:`ProfileError` listing every problem.
+    """
+    qs: list[Question] = list(getattr(questions, "questions", questions))
+    lines = lines or {}
+    problems: list[ProfileProblem] = []
+
+    def line(*loc: Any) -> int | None:
+        loc_t = tuple(loc)
+        while loc_t:
+            if loc_t in lines:
+                return lines[loc_t]
+            loc_t = loc_t[:-1]
+        return lines.get(())
+
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise ProfileError([ProfileProblem(source, line(), None, "a profile is a mapping of question ids to answers, e.g. 'scenario: rest-api'")])
+
+    by_id = {q.id: q for q in qs}
+    known = ", ".join(by_id)
+    for key in data:
+        if key not in by_id:
+            problems.append(ProfileProblem(source, line(key), str(key), f"unknown key{_suggest(str(key), by_id)}; allowed keys: {known}"))
+
+    values: dict[str, Any] = {}
+    given: set[str] = set()
+    for q in qs:
+        if q.id in data:
+            value, problem = check_value(q, data[q.id])
+            if problem:
+                problems.append(ProfileProblem(source, line(q.id), q.id, problem))
+                value = q.default
+            else:
+                given.add(q.id)
+        else:
+            value = q.default
+        values[q.id] = list(value) if isinstance(value, list) else value
+    if problems:
+        raise ProfileError(problems)
+
+    not_applicable: set[str] = set()
+    ignored: dict[str, Any] = {}
+    for q in qs:
+        if q.applies and not conditions.evaluate(q.applies, values):
+            not_applicable.add(q.id)
+            if q.id in given and values[q.id] != q.default:
+                ignored[q.id] = values[q.id]
+            values[q.id] = list(q.default) if isinstance(q.default, list) else q.default
+    return Profile(
+        values=values,
+        questions=qs,
+        source=source,
+        defaulted=frozenset(q.id for q in qs if q.id not in given),
+        not_applicable=frozenset(not_applicable),
+        ignored=ignored,
+    )
+
+
+def default_profile(questions: Any) -> Profile:
+    """Every question at its default."""
+    return profile_from_mapping({}, questions, source="<defaults>")
+
+
+def load_profile(path: str | Path, questions: Any) -> Profile:
+    """Read a YAML or JSON profile file; raises :class:`ProfileError` naming the file (and line)."""
+    path = Path(path)
+    source = str(path)
+    if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ProfileError([ProfileProblem(source, None, None, "no such profile file")]) from None
+        except IsADirectoryError:
+            raise ProfileError([ProfileProblem(source, None, None, "is a folder, not a profile file")]) from None
+        except UnicodeDecodeError:
+            raise ProfileError([ProfileProblem(source, None, None, "not UTF-8 text")]) from None
+        except OSError as exc:
+            raise ProfileError([ProfileProblem(source, None, None, f"cannot read: {exc.strerror or exc}")]) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProfileError([ProfileProblem(source, exc.lineno, None, f"invalid JSON: {exc.msg}")]) from None
+        try:  # JSON is YAML: reuse its line numbers for the errors
+            lines = parse_yaml(text, path).lines
+        except YamlError:
+            lines = {}
+        return profile_from_mapping(data, questions, source=source, lines=lines)
+    try:
+        located = load_yaml(path)
+    except YamlError as exc:
+        message = exc.message
+        if message == "no such file":
+            message = "no such profile file"
+        raise ProfileError([ProfileProblem(exc.path, exc.line, None, message)]) from None
+    return profile_from_mapping(located.data, questions, source=source, lines=located.lines)
+
+
+def apply_overrides(profile: Profile, overrides: Iterable[str], source: str = "--set") -> Profile:
+    """A new profile with ``key=value`` answers applied (values read by each question's type)."""
+    data = dict(profile.to_dict())
+    data.update(profile.ignored)
+    by_id = {q.id: q for q in profile.questions}
+    problems: list[ProfileProblem] = []
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(ProfileProblem(source, None, None, f"'{item}' is not key=value, e.g. scenario=rest-api"))
+            continue
+        question = by_id.get(key)
+        if question is None:
+            problems.append(ProfileProblem(source, None, key, f"unknown key{_suggest(key, by_id)}; allowed keys: {', '.join(by_id)}"))
+            continue
+        data[key] = parse_text_value(question, text)
+    if problems:
+        raise ProfileError(problems)
+    updated = profile_from_mapping(data, profile.questions, source=f"{profile.source} + {source}")
+    explicit = {item.partition("=")[0].strip() for item in overrides}
+    return Profile(
+        values=updated.values,
+        questions=updated.questions,
+        source=updated.source,
+        defaulted=frozenset(k for k in profile.defaulted if k not in explicit),
+        not_applicable=updated.not_applicable,
+        ignored=updated.ignored,
+    )
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def dump_profile(profile: Profile) -> str:
+    """The profile as commented YAML: a header, then every answer under its prompt and allowed values."""
+    out = [
+        "# wa-assist workload profile",
+        "# Answers to the interview. `wa-assist recommend --profile FILE` and `wa-assist new --profile FILE`",
+        "# read it; a missing key takes its default.",
+        "",
+    ]
+    group = None
+    for q in profile.questions:
+        if q.group != group:
+            group = q.group
+            out.append(f"# ---- {group}")
+        note = " (does not apply to this profile; default kept)" if q.id in profile.not_applicable else ""
+        out.append(f"# {q.prompt}{note}")
+        out.append(f"# allowed: {_allowed(q)}")
+        rendered = yaml.safe_dump({q.id: profile.values[q.id]}, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000)
+        # safe_dump of a one-key mapping in flow style gives "{key: value}"; keep "key: value".
+        body = rendered.strip()
+        if body.startswith("{") and body.endswith("}"):
+            body = body[1:-1]
+        out.append(body)
+    return "\n".join(out) + "\n"
+
+
+def save_profile(profile: Profile, path: str | Path) -> Path:
+    """Write the profile (YAML with comments, or JSON for a ``.json`` path)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(profile.to_dict(), indent=2) + "\n", encoding="utf-8")
+    else:
+        path.write_text(dump_profile(profile), encoding="utf-8")
+    return path

@@ -1,0 +1,255 @@
+"""Offline fuzzy search over the knowledge base.
+
+Two stages, both on text normalised once at index time (``rapidfuzz.utils.default_process``):
+
+1. *Term retrieval.* Each query word is matched against the index vocabulary, exactly, by prefix
+   (``idempot`` finds ``idempotency``) or fuzzily (``idempotncy``), and scored BM25-style by how rare
+   the word is and where it occurs (title and aliases weigh more than body text). Abbreviations from
+   ``knowledge/abbreviations.yaml`` add their expansions as alternative readings of the query
+   (``dlq`` is also read as ``dead letter queue``).
+2. *Name match.* The best candidates are re-scored against their titles and aliases with ``WRatio``,
+   which suits short strings, so a query that names an entry ranks it first.
+
+The index holds plain Python data only and is cached beside the knowledge cache, so a cached search
+imports neither pydantic nor YAML.
+"""
+
+from __future__ import annotations
+
+from wa_assist.errors import UserError
+
+import bisect
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+INDEX_VERSION = 3
+STOPWORDS = frozenset(
+    "a an and are as at be by can do does for from how i in is it my of on or should the to use using what when "
+    "which why with you your me we our should about into".split()
+)
+# Where a word occurs, and how much that counts.
+FIELD_WEIGHTS = {"title": 3.0, "alias": 2.6, "keyword": 2.0, "summary": 1.5, "service": 1.2, "step": 1.0, "body": 1.0}
+CANDIDATES = 300
+MIN_SCORE = 30.0
+
+
+class QueryError(UserError):
+    """A query that cannot be searched (empty, or nothing but punctuation)."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    kind: str
+    pillars: tuple[str, ...]
+    summary: str
+    score: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "pillar": self.pillars[0] if self.pillars else None,
+            "pillars": list(self.pillars),
+            "kind": self.kind,
+            "summary": self.summary,
+            "score": round(self.score, 1),
+        }
+
+
+def normalise(text: str) -> str:
+    return default_process(text)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in normalise(text).split() if w]
+
+
+class SearchIndex:
+    """Everything a query needs, as plain data (picklable, fast to load)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.meta: list[tuple[str, str, tuple[str, ...], str]] = []  # title, kind, pillars, summary
+        self.names: list[tuple[str, ...]] = []  # normalised title and aliases per entry
+        self.postings: dict[str, dict[int, float]] = {}
+        self.vocab: list[str] = []  # sorted
+        self.idf: dict[str, float] = {}
+        self.abbreviations: dict[str, list[str]] = {}
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def build(cls, entries: Iterable[object], abbreviations: Iterable[object] = ()) -> "SearchIndex":
+        """Index entries (objects with the :class:`wa_assist.schema.Entry` attributes)."""
+        index = cls()
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for n, entry in enumerate(entries):
+            index.ids.append(entry.id)
+            pillars = tuple(p.value if hasattr(p, "value") else str(p) for p in entry.pillars)
+            kind = entry.kind.value if hasattr(entry.kind, "value") else str(entry.kind)
+            index.meta.append((entry.title, kind, pillars, entry.summary))
+            names = [normalise(entry.title), *(normalise(a) for a in entry.aliases)]
+            index.names.append(tuple(dict.fromkeys(n for n in names if n)))
+            fields = {
+                "title": [entry.title, entry.id.replace("-", " ")],
+                "alias": list(entry.aliases),
+                "keyword": list(entry.keywords),
+                "summary": [entry.summary],
+                "service": list(entry.services),
+                "step": list(entry.steps),
+                "body": [entry.body],
+            }
+            weights: dict[str, float] = {}
+            for field_name, texts in fields.items():
+                w = FIELD_WEIGHTS[field_name]
+                for text in texts:
+                    for word in _words(text):
+                        if word not in weights or weights[word] < w:
+                            weights[word] = w
+                        elif field_name == "body":
+                            weights[word] = min(weights[word] + 0.1, w + 0.5)
+            for word, w in weights.items():
+                postings[word][n] = w
+        total = max(len(index.ids), 1)
+        index.postings = dict(postings)
+        index.vocab = sorted(postings)
+        index.idf = {w: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for w, p in postings.items()}
+        for abbreviation in abbreviations:
+            term = normalise(abbreviation.term)
+            if term:
+                index.abbreviations.setdefault(term, []).extend(normalise(e) for e in abbreviation.expansions)
+        return index
+
+    # ------------------------------------------------------------------ querying
+
+    def _readings(self, query: str) -> list[str]:
+        """The query itself plus each abbreviation it contains replaced by an expansion."""
+        readings = [query]
+        padded = f" {query} "
+        for term, expansions in self.abbreviations.items():
+            if f" {term} " in padded:
+                for expansion in expansions:
+                    reading = padded.replace(f" {term} ", f" {expansion} ").strip()
+                    if reading not in readings:
+                        readings.append(reading)
+        return readings[:8]
+
+    def _matches(self, word: str) -> list[tuple[str, float]]:
+        """Vocabulary words that match ``word``, with a similarity in 0..1."""
+        found: dict[str, float] = {}
+        if word in self.postings:
+            found[word] = 1.0
+        if len(word) >= 4:
+            start = bisect.bisect_left(self.vocab, word)
+            for candidate in self.vocab[start : start + 40]:
+                if not candidate.startswith(word):
+                    break
+                found.setdefault(candidate, 0.85)
+        if len(word) >= 4 and word not in self.postings:
+            cutoff = 80 if len(word) >= 6 else 85
+            for candidate, score, _ in process.extract(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=4):
+                found.setdefault(candidate, 0.9 * score / 100)
+        return list(found.items())
+
+    def _term_scores(self, reading: str) -> dict[int, float]:
+        words = reading.split()
+        content = [w for w in words if w not in STOPWORDS] or words
+        scores: dict[int, float] = defaultdict(float)
+        possible = 0.0
+        for word in dict.fromkeys(content):
+            matches = self._matches(word)
+            if not matches:
+                possible += max(self.idf.values(), default=1.0) * 0.5
+                continue
+            best_idf = max(self.idf[m] for m, _ in matches)
+            possible += best_idf
+            per_entry: dict[int, float] = {}
+            for match, similarity in matches:
+                idf = self.idf[match]
+                for n, weight in self.postings[match].items():
+                    value = similarity * idf * weight / FIELD_WEIGHTS["title"]
+                    if value > per_entry.get(n, 0.0):
+                        per_entry[n] = value
+            for n, value in per_entry.items():
+                scores[n] += value
+        if possible <= 0:
+            return {}
+        return {n: s / possible for n, s in scores.items()}
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 10,
+        pillar: str | None = None,
+        kind: str | None = None,
+        min_score: float = MIN_SCORE,
+    ) -> list[Hit]:
+        """Entries that match ``query``, best first; raises :class:`QueryError` for an empty query."""
+        text = normalise(query or "")
+        if not text:
+            raise QueryError("the query is empty: give some words to look for, for example 'dead letter queue'")
+        term: dict[int, float] = defaultdict(float)
+        readings = self._readings(text)
+        for reading in readings:
+            for n, s in self._term_scores(reading).items():
+                if s > term[n]:
+                    term[n] = s
+        allowed = self._filter(pillar, kind)
+        ranked = sorted((n for n in term if allowed is None or n in allowed), key=lambda n: -term[n])[:CANDIDATES]
+        hits = []
+        for n in ranked:
+            name = max(fuzz.WRatio(r, name) for r in readings for name in self.names[n]) if self.names[n] else 0.0
+            score = 100 * min(term[n], 1.0) * 0.6 + name * 0.4
+            if name >= 95:
+                score = max(score, 90 + term[n] * 10)
+            if score >= min_score:
+                title, k, pillars, summary = self.meta[n]
+                hits.append(Hit(self.ids[n], title, k, pillars, summary, min(score, 100.0)))
+        hits.sort(key=lambda h: (-h.score, h.title))
+        return hits if limit is None else hits[:limit]
+
+    def _filter(self, pillar: str | None, kind: str | None) -> set[int] | None:
+        if pillar is None and kind is None:
+            return None
+        return {
+            n
+            for n, (_, k, pillars, _) in enumerate(self.meta)
+            if (pillar is None or pillar in pillars) and (kind is None or k == kind)
+        }
+
+    def listing(self, pillar: str | None = None, kind: str | None = None) -> list[Hit]:
+        allowed = self._filter(pillar, kind)
+        return [
+            Hit(self.ids[n], title, k, pillars, summary, 0.0)
+            for n, (title, k, pillars, summary) in enumerate(self.meta)
+            if allowed is None or n in allowed
+        ]
+
+
+def load_index(extra: Iterable[str | Path] = (), *, use_cache: bool = True) -> SearchIndex:
+    """The search index of the knowledge base (shipped plus extra); built and cached on first use."""
+    from wa_assist import sources
+    from wa_assist.cache import read_cache, write_cache
+
+    shipped, extras = sources.discover(tuple(extra))
+    key = f"{sources.fingerprint([*shipped, *extras])}-v{INDEX_VERSION}"
+    if use_cache:
+        cached = read_cache("index", key)
+        if isinstance(cached, SearchIndex):
+            return cached
+    from wa_assist.kb import load_knowledge
+
+    kb = load_knowledge(extra, use_cache=use_cache)
+    index = SearchIndex.build(kb.entries.values(), kb.abbreviations)
+    if use_cache:
+        write_cache("index", key, index)
+    return index
