@@ -80,7 +80,7 @@ class KnowledgeBase:
         """The ids nearest to a mistyped one."""
         from rapidfuzz import fuzz, process
 
-        hits = process.extract(entry_id.lower(), list(self.entries), scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+        hits = process.extract(entry_id.strip().lower(), list(self.entries), scorer=fuzz.ratio, limit=limit, score_cutoff=60)
         return [hit[0] for hit in hits]
 
     def related(self, entry: Entry) -> list[Entry]:

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from wa_assist import conditions
+from wa_assist.errors import UserError
 from wa_assist.schema import Question, QuestionType
 from wa_assist.yamlio import YamlError, load_yaml, parse_yaml
 
@@ -37,7 +38,7 @@ class ProfileProblem:
         return f"{where}: {key}{self.message}"
 
 
-class ProfileError(Exception):
+class ProfileError(UserError):
     """A profile that cannot be used; ``problems`` lists every one, each with file, line and key."""
 
     def __init__(self, problems: list[ProfileProblem]):

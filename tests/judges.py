@@ -1,0 +1,152 @@
+"""The external judges of a generated SAM project, run the way a user's CI would run them.
+
+Every function returns the problems it found (an empty list means clean), so a test can assert
+on them and print them. Paths to the tools come from the interpreter running the tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+_BIN = Path(sys.executable).parent
+_LOCAL_URI_KEYS = {
+    "AWS::Serverless::Function": ["CodeUri"],
+    "AWS::Serverless::LayerVersion": ["ContentUri"],
+    "AWS::Serverless::Api": ["DefinitionUri"],
+    "AWS::Serverless::HttpApi": ["DefinitionUri"],
+    "AWS::Serverless::StateMachine": ["DefinitionUri"],
+    "AWS::Serverless::GraphQLApi": ["SchemaUri"],
+}
+
+
+def _tool(name: str) -> str:
+    candidate = _BIN / name
+    return str(candidate) if candidate.exists() else name
+
+
+def _quiet_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    env["BC_SKIP_MAPPING"] = "TRUE"
+    env["CHECKOV_RUN_SCA_PACKAGE_SCAN_V2"] = "false"
+    env["PYTHONWARNINGS"] = "ignore"
+    return env
+
+
+def cfn_lint(templates: Sequence[Path]) -> dict[Path, list[str]]:
+    """Lint templates with the Serverless Rules in one call; findings per template (any level)."""
+    if not templates:
+        return {}
+    cmd = [_tool("cfn-lint"), "--format", "parseable", "--append-rules", "cfn_lint_serverless.rules",
+           "--", *[str(t) for t in templates]]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_quiet_env(), check=False)
+    findings: dict[Path, list[str]] = {Path(t): [] for t in templates}
+    for line in proc.stdout.splitlines():
+        if not line.strip():
+            continue
+        for template in findings:
+            if line.startswith(str(template)):
+                findings[template].append(line[len(str(template)):].lstrip(":"))
+                break
+        else:
+            findings.setdefault(Path("?"), []).append(line)
+    if proc.returncode not in (0, 2, 4, 6, 8, 10, 12, 14) or proc.stderr.strip() and not proc.stdout:
+        findings.setdefault(Path("?"), []).append(f"cfn-lint exited {proc.returncode}: {proc.stderr[-2000:]}")
+    return {k: v for k, v in findings.items() if v or k in {Path(t) for t in templates}}
+
+
+def _with_remote_uris(template: dict[str, Any]) -> dict[str, Any]:
+    """Replace local code/definition paths with S3 placeholders, as `sam package` would."""
+    packaged = copy.deepcopy(template)
+    for logical, resource in packaged.get("Resources", {}).items():
+        for key in _LOCAL_URI_KEYS.get(resource.get("Type", ""), []):
+            props = resource.setdefault("Properties", {})
+            if isinstance(props.get(key), str) and not props[key].startswith("s3://"):
+                props[key] = f"s3://placeholder-bucket/{logical}/{key}.zip"
+    globals_fn = packaged.get("Globals", {}).get("Function", {})
+    if isinstance(globals_fn.get("CodeUri"), str):
+        globals_fn["CodeUri"] = "s3://placeholder-bucket/globals.zip"
+    return packaged
+
+
+class _NoManagedPolicies:
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def sam_transform(template_path: Path) -> dict[str, Any]:
+    """Expand the SAM transform offline; raises on an invalid template."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    from cfnlint.decode import decode
+    from samtranslator.translator.transform import transform
+
+    template, matches = decode(str(template_path))
+    if matches:
+        raise ValueError(f"{template_path} does not parse: {[str(m) for m in matches]}")
+    return transform(_with_remote_uris(dict(template)), {}, _NoManagedPolicies())
+
+
+def expand_all(templates: Iterable[Path], out_dir: Path) -> tuple[dict[Path, Path], dict[Path, str]]:
+    """Expand each template into out_dir; returns (template -> expanded file, template -> error)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    expanded: dict[Path, Path] = {}
+    errors: dict[Path, str] = {}
+    for index, template in enumerate(templates):
+        try:
+            result = sam_transform(template)
+        except Exception as exc:  # the judge reports every failure of the transform
+            errors[template] = f"{type(exc).__name__}: {exc}"
+            continue
+        target = out_dir / f"{index:02d}-{template.parent.name}.json"
+        target.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+        expanded[template] = target
+    return expanded, errors
+
+
+def checkov(folder: Path) -> list[str]:
+    """Run checkov over a folder (one or many projects); every failed check, with file and resource."""
+    cmd = [_tool("checkov"), "-d", str(folder), "--framework", "cloudformation", "--skip-download",
+           "--quiet", "--compact", "--output", "json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_quiet_env(), check=False)
+    try:
+        report = json.loads(proc.stdout) if proc.stdout.strip() else []
+    except json.JSONDecodeError:
+        return [f"checkov output is not JSON (exit {proc.returncode}): {proc.stdout[-1500:]} {proc.stderr[-1500:]}"]
+    reports = report if isinstance(report, list) else [report]
+    failures = []
+    for rep in reports:
+        for failed in rep.get("results", {}).get("failed_checks", []):
+            failures.append(f"{failed.get('file_path')} {failed.get('resource')} {failed.get('check_id')} "
+                            f"{failed.get('check_name')}")
+    if proc.returncode not in (0, 1):
+        failures.append(f"checkov exited {proc.returncode}: {proc.stderr[-1500:]}")
+    return failures
+
+
+def checkov_skips_without_reason(template: dict[str, Any]) -> list[str]:
+    """Checkov skips must sit on one resource and say why."""
+    problems = []
+    for logical, resource in template.get("Resources", {}).items():
+        skips = (resource.get("Metadata") or {}).get("checkov", {}).get("skip", [])
+        for skip in skips:
+            if len(str(skip.get("comment", "")).strip()) < 20:
+                problems.append(f"{logical}: skip {skip.get('id')} has no written reason")
+    return problems
+
+
+def project_tests(project: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run the generated project's unit tests with the current interpreter, as its README says."""
+    env = _quiet_env()
+    env.pop("PYTEST_ADDOPTS", None)
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"],
+        cwd=project, capture_output=True, text=True, env=env, timeout=timeout, check=False,
+    )

@@ -1,0 +1,177 @@
+"""`wa-assist new` rendering: refusal of non-empty folders, --force safety, atomicity, user text as data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.generation_conftest_helpers import decision_ids, default_answers, question_ids
+from wa_assist import scaffold
+from wa_assist.scaffold import ScaffoldError, render
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = '{{ 7*7 }} "quoted" : # {% raw %} \\ \'single\'\nsecond line: {{ name }} ${AWS::StackName}'
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def leftovers(parent: Path) -> list[str]:
+    return [p.name for p in parent.iterdir() if p.name.endswith(".wa-assist-tmp")]
+
+
+def test_copier_questions_match_the_knowledge_definitions():
+    config = yaml.safe_load((ROOT / "templates" / "sam" / "copier.yml").read_text(encoding="utf-8"))
+    declared = {k for k in config if not k.startswith("_")}
+    computed = {"recommendations", "rejected", "generator_version", "components", "items_store"}
+    assert declared - computed == set(question_ids()) | set(decision_ids())
+
+
+def test_renders_a_project_into_a_new_folder(tmp_path):
+    made = render(tmp_path / "svc", default_answers())
+    assert Path("template.yaml") in made.files
+    assert (tmp_path / "svc" / ".copier-answers.yml").is_file()
+    assert not leftovers(tmp_path)
+
+
+def test_non_empty_destination_is_refused_and_untouched(tmp_path):
+    dest = tmp_path / "busy"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(dest)
+    with pytest.raises(ScaffoldError, match="not empty"):
+        render(dest, default_answers())
+    assert snapshot(dest) == before
+    assert not leftovers(tmp_path)
+
+
+def test_force_adds_files_but_never_overwrites_a_differing_file(tmp_path):
+    dest = tmp_path / "busy"
+    dest.mkdir()
+    (dest / "README.md").write_text("my own readme", encoding="utf-8")
+    (dest / "notes.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(dest)
+    with pytest.raises(ScaffoldError, match="README.md exists with different content"):
+        render(dest, default_answers(), force=True)
+    assert snapshot(dest) == before, "a refused --force render must not change anything"
+    (dest / "README.md").unlink()
+    made = render(dest, default_answers(), force=True)
+    assert (dest / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (dest / "template.yaml").is_file() and Path("README.md") in made.files
+    again = render(dest, default_answers(), force=True)  # identical files are kept, not rewritten
+    assert again.files == [] and len(again.kept) == len(made.files)
+
+
+def test_interrupted_render_leaves_nothing(tmp_path, monkeypatch):
+    import copier
+
+    real = copier.run_copy
+
+    def half_then_interrupt(src, dst, **kwargs):
+        real(src, dst, **kwargs)
+        assert any(Path(dst).rglob("*.py"))  # the files were being written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copier, "run_copy", half_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        render(tmp_path / "svc", default_answers())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_template_error_is_a_clear_error_and_leaves_nothing(tmp_path):
+    answers = default_answers()
+    del answers["memory_mb"]
+    with pytest.raises(ScaffoldError, match="memory_mb"):
+        render(tmp_path / "svc", answers)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_hostile_description_stays_literal(tmp_path):
+    dest = tmp_path / "svc"
+    render(dest, default_answers({"description": HOSTILE}))
+    from cfnlint.decode import decode
+
+    template, problems = decode(str(dest / "template.yaml"))
+    assert not problems
+    assert template["Description"] == HOSTILE
+    assert template["Resources"]["Api"]["Properties"]["Description"] == HOSTILE
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["description"] == HOSTILE
+    assert HOSTILE in (dest / "README.md").read_text(encoding="utf-8")
+    assert "49" not in (dest / "README.md").read_text(encoding="utf-8").split("\n")[2]
+
+
+def test_user_environment_does_not_leak(tmp_path, monkeypatch):
+    settings = tmp_path / "settings.yml"
+    settings.write_text("defaults:\n  memory_mb: 9999\n", encoding="utf-8")
+    monkeypatch.setenv("COPIER_SETTINGS_PATH", str(settings))
+    render(tmp_path / "svc", default_answers())
+    assert "MemorySize: 512" in (tmp_path / "svc" / "template.yaml").read_text(encoding="utf-8")
+    assert os.environ["COPIER_SETTINGS_PATH"] == str(settings)  # restored afterwards
+
+
+@pytest.mark.parametrize("bad", ["auth", "=iam", ""])
+def test_bad_set_shape_is_refused(bad):
+    with pytest.raises(ScaffoldError, match="key=value"):
+        scaffold.parse_sets([bad])
+
+
+def test_recommendations_are_listed_with_reasons_and_places(tmp_path):
+    rec = {"id": "ops-distributed-tracing", "title": "Trace requests end to end", "pillars": ["operational-excellence"],
+           "priority": "high", "reasons": ["Peak 100 rps with {{ spiky }} traffic"],
+           "implemented_in": [{"where": "template.yaml", "what": "Globals Tracing Active"}]}
+    rejected = [{"id": "rel-api-quotas", "title": "Usage plans", "changes": "no API keys"}]
+    render(tmp_path / "svc", default_answers(recommendations=[rec], rejected=rejected))
+    text = (tmp_path / "svc" / "RECOMMENDATIONS.md").read_text(encoding="utf-8")
+    assert "### Trace requests end to end" in text
+    assert "- Peak 100 rps with {{ spiky }} traffic" in text
+    assert "`template.yaml`: Globals Tracing Active" in text
+    assert "### Usage plans" in text and "no API keys" in text
+
+
+def test_public_api_is_flagged(tmp_path):
+    render(tmp_path / "svc", default_answers({"auth": "none"}))
+    assert "this API is public" in (tmp_path / "svc" / "README.md").read_text(encoding="utf-8")
+    assert "no authentication" in (tmp_path / "svc" / "RECOMMENDATIONS.md").read_text(encoding="utf-8")
+
+
+def test_new_never_prompts_and_reports_errors_without_traceback(tmp_path):
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "x").write_text("x", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "wa_assist", "new", str(busy)], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120, cwd=ROOT)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert "not empty" in proc.stderr
+    assert (busy / "x").read_text(encoding="utf-8") == "x"
+    proc = subprocess.run([sys.executable, "-m", "wa_assist", "new", str(tmp_path / "n"), "--set", "oops"],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, cwd=ROOT)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr and "key=value" in proc.stderr
+    assert not (tmp_path / "n").exists()
+
+
+def test_build_answers_prefers_decisions_and_flattens_recommendations():
+    class Rec:
+        id, title, pillars, priority = "a", "A", ["security"], "high"
+        reasons = ["because"]
+        implemented_in = [{"where": "template.yaml", "what": "X"}]
+        changes = "c"
+
+    class Result:
+        decisions = {"architecture": "x86_64", "memory_mb": 1024}
+        recommendations = [Rec()]
+        rejected = [Rec()]
+
+    answers = scaffold.build_answers({"architecture": "arm64", "name": "svc"}, Result())
+    assert answers["architecture"] == "x86_64" and answers["memory_mb"] == 1024
+    assert answers["recommendations"][0]["implemented_in"] == [{"where": "template.yaml", "what": "X"}]
+    assert answers["rejected"] == [{"id": "a", "title": "A", "changes": "c"}]
+    json.dumps(answers)

@@ -1,0 +1,195 @@
+"""The interview: one step (a group of questions) at a time, with why each question matters and a
+running preview of what the answers imply."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, ProgressBar, Static
+
+from wa_assist.tui.session import Session
+from wa_assist.tui.widgets.question import QuestionField
+from wa_assist.tui.widgets.risk import RiskSummary
+
+if TYPE_CHECKING:
+    from wa_assist.tui.app import WaAssistApp
+
+
+class InterviewScreen(Screen[None]):
+    """Asks the questions of one step; ``ctrl+n`` and ``ctrl+b`` move between steps."""
+
+    app: "WaAssistApp"
+
+    BINDINGS = [
+        Binding("ctrl+b", "back", "Back", priority=True),
+        Binding("ctrl+n", "next", "Next", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.group: str | None = None
+        self._focused_question: str | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="interview"):
+            with Vertical(id="form-column"):
+                yield Static(id="step-title")
+                yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+                yield VerticalScroll(id="form")
+                with Horizontal(id="nav"):
+                    yield Button("Back", id="back", compact=True)
+                    yield Button("Next", id="next", variant="primary", compact=True)
+            with VerticalScroll(id="side"):
+                yield Static("Why it matters", classes="side-title")
+                yield Static(id="why")
+                yield Static(id="entry-summary")
+                yield Static("So far", classes="side-title")
+                yield Static(id="preview")
+                yield RiskSummary(id="risk")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        steps = self.session.steps()
+        await self.show_step(steps[0])
+        self.app.interview_ready()
+
+    # ------------------------------------------------------------------ steps
+
+    @property
+    def steps(self) -> list[str]:
+        return self.session.steps()
+
+    @property
+    def step_index(self) -> int:
+        steps = self.steps
+        return steps.index(self.group) if self.group in steps else 0
+
+    def fields(self) -> list[QuestionField]:
+        return list(self.query(QuestionField))
+
+    def visible_fields(self) -> list[QuestionField]:
+        return [f for f in self.fields() if f.display]
+
+    async def show_step(self, group: str, focus_last: bool = False) -> None:
+        self.group = group
+        form = self.query_one("#form", VerticalScroll)
+        await form.remove_children()
+        fields = [QuestionField(q, self.session.values[q.id]) for q in self.session.group_questions(group)]
+        await form.mount_all(fields)
+        self._refresh_visibility()
+        self._refresh_progress()
+        self.refresh_preview()
+        visible = self.visible_fields()
+        if visible:
+            (visible[-1] if focus_last else visible[0]).focus_control()
+            self._show_help(visible[-1] if focus_last else visible[0])
+        form.scroll_home(animate=False)
+
+    def _refresh_visibility(self) -> None:
+        for field in self.fields():
+            field.display = self.session.applies(field.question)
+
+    def _refresh_progress(self) -> None:
+        steps = self.steps
+        index = self.step_index
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=len(steps), progress=index + 1)
+        title = Content.assemble((f"Step {index + 1} of {len(steps)}", "bold"), "  ", (self.group or "", "bold $accent"))
+        self.query_one("#step-title", Static).update(title)
+        self.query_one("#back", Button).disabled = index == 0
+        self.query_one("#next", Button).label = "Results" if index == len(steps) - 1 else "Next"
+        self.sub_title = f"Interview: {self.group}"
+
+    def refresh_preview(self) -> None:
+        try:
+            preview = self.session.preview()
+        except Exception as exc:  # noqa: BLE001 - the preview must never stop the interview
+            self.query_one("#preview", Static).update(Content(f"Preview unavailable: {exc}"))
+            return
+        self.query_one("#preview", Static).update(Content.assemble((preview.headline, "bold"), f" ({preview.medium} medium, {preview.low} low)"))
+        self.query_one("#risk", RiskSummary).show(preview.risk)
+
+    def _show_help(self, field: QuestionField) -> None:
+        q = field.question
+        self._focused_question = q.id
+        self.query_one("#why", Static).update(Content(q.help))
+        entry = self.session.kb.get(q.entry) if q.entry else None
+        summary = self.query_one("#entry-summary", Static)
+        if entry is not None:
+            summary.update(Content.assemble((entry.title, "bold"), "\n", entry.summary, ("\n" + entry.id, "dim")))
+            summary.display = True
+        else:
+            summary.update("")
+            summary.display = False
+
+    # ------------------------------------------------------------------ events
+
+    @on(QuestionField.Answered)
+    def _answered(self, event: QuestionField.Answered) -> None:
+        problem = self.session.answer(event.question.id, event.value)
+        if problem:  # the widget validated it already; keep the two in step anyway
+            event.field.problem = problem
+            return
+        self._refresh_visibility()
+        self._refresh_progress()
+        self.refresh_preview()
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        node: Widget | None = event.widget
+        while node is not None and not isinstance(node, QuestionField):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        if isinstance(node, QuestionField) and node.question.id != self._focused_question:
+            self._show_help(node)
+
+    @on(Button.Pressed, "#next")
+    async def _next_pressed(self) -> None:
+        await self.action_next()
+
+    @on(Button.Pressed, "#back")
+    async def _back_pressed(self) -> None:
+        await self.action_back()
+
+    # ------------------------------------------------------------------ actions
+
+    def first_invalid(self) -> QuestionField | None:
+        for field in self.visible_fields():
+            if field.problem:
+                return field
+        return None
+
+    async def action_next(self) -> None:
+        invalid = self.first_invalid()
+        if invalid is not None:
+            invalid.focus_control()
+            self.notify(invalid.problem or "", title=f"Fix: {invalid.question.prompt}", severity="warning")
+            return
+        self.app.save_draft(quiet=True)
+        steps = self.steps
+        index = self.step_index
+        if index + 1 < len(steps):
+            await self.show_step(steps[index + 1])
+        else:
+            self.app.show_results()
+
+    async def action_back(self) -> None:
+        index = self.step_index
+        if index > 0:
+            invalid = self.first_invalid()
+            if invalid is not None:  # going back keeps the last valid answer; say so
+                self.notify(f"{invalid.question.prompt}: kept {self.session.values[invalid.question.id]!r}", severity="warning")
+            await self.show_step(self.steps[index - 1], focus_last=True)
+
+    def action_save(self) -> None:
+        self.app.save_draft(quiet=False)

@@ -1,0 +1,111 @@
+"""The plain-Python services the interface talks to, passed to the app through its constructor.
+
+The app never reads YAML or renders templates itself: it asks these. Tests build them with fakes or
+with the real knowledge base, engine and generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
+
+if TYPE_CHECKING:
+    from wa_assist.kb import KnowledgeBase
+    from wa_assist.profile import Profile
+    from wa_assist.search import SearchIndex
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What the generator made: the project folder, its files (relative paths) and what to do next."""
+
+    dest: Path
+    files: Sequence[str]
+    next_steps: Sequence[str] = ()
+
+
+class RecommendFn(Protocol):
+    def __call__(self, kb: Any, profile: "Profile", rejected: frozenset[str] = ...) -> Any: ...
+
+
+class GenerateFn(Protocol):
+    def __call__(self, dest: Path, profile: "Profile", rejected: frozenset[str], force: bool) -> Generated: ...
+
+
+class ProfileStore:
+    """Where the answers of a draft are kept: a profile file (the format ``new --profile`` reads)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def load(self, kb: "KnowledgeBase") -> "Profile":
+        from wa_assist.profile import load_profile
+
+        return load_profile(self.path, kb)
+
+    def save(self, profile: "Profile") -> Path:
+        from wa_assist.profile import save_profile
+
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        return save_profile(profile, self.path)
+
+
+def _default_recommend(kb: Any, profile: "Profile", rejected: frozenset[str] = frozenset()) -> Any:
+    from wa_assist.engine import recommend
+
+    return recommend(kb, profile, rejected)
+
+
+def _default_generate(kb: Any) -> GenerateFn:
+    def generate(dest: Path, profile: "Profile", rejected: frozenset[str], force: bool) -> Generated:
+        from wa_assist import scaffold
+
+        return scaffold_generated(scaffold.generate(dest, profile, kb=kb, rejected=rejected, force=force), dest)
+
+    return generate
+
+
+def scaffold_generated(result: Any, dest: Path) -> Generated:
+    """A :class:`Generated` from whatever the project generator returned (its files and next steps)."""
+    root = Path(getattr(result, "dest", None) or getattr(result, "path", None) or dest)
+    files = getattr(result, "files", None)
+    if files is None:
+        files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    rel = []
+    for f in files:
+        p = Path(f)
+        rel.append(str(p.relative_to(root)) if p.is_absolute() and p.is_relative_to(root) else str(p))
+    steps = list(getattr(result, "next_steps", None) or [])
+    return Generated(dest=root, files=rel, next_steps=steps)
+
+
+@dataclass
+class Services:
+    """Everything the interface needs from the rest of wa-assist."""
+
+    kb: "KnowledgeBase"
+    recommend: RecommendFn = _default_recommend
+    generate: GenerateFn | None = None
+    index_loader: Callable[[], "SearchIndex"] | None = None
+    store: ProfileStore | None = None
+    _index: "SearchIndex | None" = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.generate is None:
+            self.generate = _default_generate(self.kb)
+
+    def search_index(self) -> "SearchIndex":
+        """The fuzzy search index, built (or read from its cache) on first use."""
+        if self._index is None:
+            if self.index_loader is not None:
+                self._index = self.index_loader()
+            else:
+                from wa_assist.search import SearchIndex
+
+                self._index = SearchIndex.build(self.kb.entries.values(), self.kb.abbreviations)
+        return self._index

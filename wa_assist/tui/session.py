@@ -1,0 +1,193 @@
+"""The state of one interview, in plain Python: answers, which questions apply, the engine's view.
+
+Screens read and change a :class:`Session`; nothing here imports Textual, so it is tested directly.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping
+
+from wa_assist import conditions
+from wa_assist.profile import Profile, check_value, profile_from_mapping
+from wa_assist.schema import Question, QuestionType
+
+if TYPE_CHECKING:
+    from wa_assist.tui.services import Services
+
+PILLAR_LABELS = {
+    "operational-excellence": "Operational excellence",
+    "security": "Security",
+    "reliability": "Reliability",
+    "performance-efficiency": "Performance efficiency",
+    "cost-optimization": "Cost optimization",
+    "sustainability": "Sustainability",
+}
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the answers so far imply, in a few numbers."""
+
+    total: int
+    high: int
+    medium: int
+    low: int
+    risk: Mapping[str, str]
+
+    @property
+    def headline(self) -> str:
+        plural = "" if self.total == 1 else "s"
+        return f"{self.total} recommendation{plural}, {self.high} high"
+
+
+@dataclass(frozen=True)
+class DecisionChange:
+    decision: str
+    title: str
+    accepted: Any  # the value with the recommendation accepted
+    rejected: Any  # the value without it
+
+
+def show_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(show_value(v) for v in value) or "none"
+    if value is None:
+        return "none"
+    return str(value)
+
+
+def parse_answer(question: Question, text: str) -> tuple[Any, str | None]:
+    """An answer typed into a text box, read by the question's type and checked: ``(value, problem)``."""
+    if question.type is QuestionType.integer:
+        stripped = text.strip()
+        try:
+            value: Any = int(stripped)
+        except ValueError:
+            low = question.minimum if question.minimum is not None else "any"
+            high = question.maximum if question.maximum is not None else "any"
+            return None, f"Enter a whole number from {low} to {high}."
+    else:
+        value = text
+    value, problem = check_value(question, value)
+    if problem:
+        return None, _friendly(question, problem)
+    return value, None
+
+
+def _friendly(question: Question, problem: str) -> str:
+    """check_value's message, phrased for someone typing (the allowed values stay)."""
+    if question.type is QuestionType.text and question.pattern_help and "; allowed:" in problem:
+        head = problem.split("; allowed:")[0]
+        return f"{head.replace('bad value', 'Not allowed:')}. Use {question.pattern_help}."
+    return problem.replace("bad value", "Not allowed:", 1).replace("; allowed:", ". Allowed:") + "."
+
+
+class Session:
+    """Answers to the interview, the recommendations they lead to and the user's rejections."""
+
+    def __init__(self, services: "Services", profile: Profile | None = None):
+        self.services = services
+        self.kb = services.kb
+        self.questions: list[Question] = list(self.kb.questions)
+        self.values: dict[str, Any] = {q.id: copy.deepcopy(q.default) for q in self.questions}
+        if profile is not None:
+            self.values.update({k: copy.deepcopy(v) for k, v in profile.values.items() if k in self.values})
+            self.values.update({k: copy.deepcopy(v) for k, v in getattr(profile, "ignored", {}).items() if k in self.values})
+        self.rejected: set[str] = set()
+        self.groups: list[str] = []
+        for q in self.questions:
+            if q.group not in self.groups:
+                self.groups.append(q.group)
+        self._cache: dict[frozenset[str], Any] = {}
+        self._cache_key: tuple[Any, ...] | None = None
+
+    # ------------------------------------------------------------------ questions
+
+    def applies(self, question: Question) -> bool:
+        return not question.applies or conditions.evaluate(question.applies, self.values)
+
+    def group_questions(self, group: str) -> list[Question]:
+        return [q for q in self.questions if q.group == group]
+
+    def steps(self) -> list[str]:
+        """The groups with at least one question that applies to the answers so far, in file order."""
+        return [g for g in self.groups if any(self.applies(q) for q in self.group_questions(g))]
+
+    def answer(self, qid: str, value: Any) -> str | None:
+        """Record an answer; returns the problem (and keeps the previous answer) when it is not allowed."""
+        question = self.kb.question(qid)
+        value, problem = check_value(question, value)
+        if problem:
+            return problem
+        self.values[qid] = value
+        return None
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("name") or "project")
+
+    # ------------------------------------------------------------------ engine
+
+    def profile(self, source: str = "<interview>") -> Profile:
+        return profile_from_mapping(self.values, self.kb, source=source)
+
+    def result(self, rejected: frozenset[str] | set[str] | None = None) -> Any:
+        """The engine's result for the answers so far (cached while the answers stay the same)."""
+        key = (tuple((k, repr(v)) for k, v in self.values.items()),)
+        if key != self._cache_key:
+            self._cache = {}
+            self._cache_key = key
+        chosen = frozenset(self.rejected if rejected is None else rejected)
+        if chosen not in self._cache:
+            self._cache[chosen] = self.services.recommend(self.kb, self.profile(), chosen)
+        return self._cache[chosen]
+
+    def preview(self) -> Preview:
+        result = self.result()
+        recs = list(result.recommendations)
+        count = {p: sum(1 for r in recs if r.priority == p) for p in ("high", "medium", "low")}
+        risk = dict((result.risk or {}).get("pillars", {}))
+        return Preview(len(recs), count["high"], count["medium"], count["low"], risk)
+
+    def is_rejected(self, rec_id: str) -> bool:
+        return rec_id in self.rejected
+
+    def toggle(self, rec_id: str) -> bool:
+        """Reject an accepted recommendation or accept a rejected one; returns whether it is now rejected."""
+        if rec_id in self.rejected:
+            self.rejected.discard(rec_id)
+            return False
+        self.rejected.add(rec_id)
+        return True
+
+    def set_rejected(self, rec_id: str, rejected: bool) -> None:
+        (self.rejected.add if rejected else self.rejected.discard)(rec_id)
+
+    def all_recommendations(self) -> list[Any]:
+        """Accepted and rejected recommendations together, in the engine's order (pillar, then priority)."""
+        result = self.result()
+        recs = list(result.recommendations) + list(result.rejected)
+        order = {"high": 0, "medium": 1, "low": 2}
+        pillars = list(PILLAR_LABELS)
+
+        def key(rec: Any) -> tuple[Any, ...]:
+            pillar = rec.pillars[0] if rec.pillars else ""
+            return (pillars.index(pillar) if pillar in pillars else len(pillars), order.get(rec.priority, 3), rec.title.lower())
+
+        return sorted(recs, key=key)
+
+    def rejection_changes(self, rec_id: str) -> list[DecisionChange]:
+        """The project decisions that differ when ``rec_id`` is rejected (other choices kept)."""
+        with_it = self.result(frozenset(self.rejected - {rec_id})).decisions
+        without = self.result(frozenset(self.rejected | {rec_id})).decisions
+        changes = []
+        for did, value in with_it.items():
+            if without.get(did) != value:
+                decision = self.kb.decisions.get(did)
+                title = decision.title if decision is not None else did
+                changes.append(DecisionChange(did, title, value, without.get(did)))
+        return changes
