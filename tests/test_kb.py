@@ -83,7 +83,7 @@ def test_syntax_error_names_file_and_line(tmp_path):
 def test_unknown_field_names_line_entry_and_allowed_fields(tmp_path):
     path = write(tmp_path, "org.yaml", VALID_ENTRY.replace("    steps:", "    stpes: [typo]\n    steps:"))
     (problem,) = problems_of(path)
-    assert f"{path}:10:" in problem
+    assert f"{path}:8:" in problem
     assert "entry 'org-tagging-policy'" in problem
     assert "unknown field 'stpes'" in problem
     assert "steps" in problem and "summary" in problem  # the allowed fields are listed

@@ -194,11 +194,6 @@ def _parse(path: Path, shipped: bool, problems: list[Problem]) -> _Parsed | None
             Problem(file=str(path), line=1, message="expected a mapping with 'entries' (and for the shipped base 'questions', 'decisions', 'abbreviations')")
         )
         return None
-    try:
-        model = KnowledgeFile.model_validate(located.data)
-    except ValidationError as exc:
-        problems.extend(_validation_problems(located, exc))
-        return None
     if not shipped:
         for section in ("questions", "decisions"):
             if located.data.get(section):
@@ -211,6 +206,11 @@ def _parse(path: Path, shipped: bool, problems: list[Problem]) -> _Parsed | None
                     )
                 )
                 return None
+    try:
+        model = KnowledgeFile.model_validate(located.data)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(located, exc))
+        return None
     return _Parsed(located, model, shipped)
 
 

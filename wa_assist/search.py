@@ -28,7 +28,7 @@ from typing import Iterable
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 STOPWORDS = frozenset(
     "a an and are as at be by can do does for from how i in is it my of on or should the to use using what when "
     "which why with you your me we our should about into".split()
@@ -207,15 +207,26 @@ class SearchIndex:
         ranked = sorted((n for n in term if allowed is None or n in allowed), key=lambda n: -term[n])[:CANDIDATES]
         hits = []
         for n in ranked:
-            name = max(fuzz.WRatio(r, name) for r in readings for name in self.names[n]) if self.names[n] else 0.0
+            name = self._name_score(readings, self.names[n])
             score = 100 * min(term[n], 1.0) * 0.6 + name * 0.4
-            if name >= 95:
-                score = max(score, 90 + term[n] * 10)
+            if name >= 95:  # the query names the entry
+                score = max(score, 85 + min(term[n], 1.0) * 15 - (100 - name))
             if score >= min_score:
                 title, k, pillars, summary = self.meta[n]
                 hits.append(Hit(self.ids[n], title, k, pillars, summary, min(score, 100.0)))
         hits.sort(key=lambda h: (-h.score, h.title))
         return hits if limit is None else hits[:limit]
+
+    @staticmethod
+    def _name_score(readings: list[str], names: tuple[str, ...]) -> float:
+        """How well the query names the entry: its title counts fully, an alias slightly less."""
+        if not names:
+            return 0.0
+        title, aliases = names[0], names[1:]
+        best = max(fuzz.WRatio(r, title) for r in readings)
+        for alias in aliases:
+            best = max(best, max(fuzz.WRatio(r, alias) for r in readings) * 0.97)
+        return best
 
     def _filter(self, pillar: str | None, kind: str | None) -> set[int] | None:
         if pillar is None and kind is None:

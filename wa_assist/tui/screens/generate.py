@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from wa_assist.errors import UserError
 from wa_assist.tui.services import Generated
 from wa_assist.tui.session import Session
+from wa_assist.tui.widgets.markdown_view import MarkdownView
 
 if TYPE_CHECKING:
     from wa_assist.tui.app import WaAssistApp
@@ -65,7 +66,7 @@ class GenerateScreen(Screen[None]):
                 yield Static(id="generate-error")
             yield ProgressBar(id="generate-progress", show_eta=False, show_percentage=False)
             yield Static(id="generate-status")
-            yield Markdown(id="generate-summary")
+            yield MarkdownView(id="generate-summary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -128,8 +129,8 @@ class GenerateScreen(Screen[None]):
             for selector in ("#dest", "#force", "#go"):
                 self.query_one(selector).disabled = True
             self.query_one("#generate-form").display = False
-            summary = self.query_one("#generate-summary", Markdown)
-            summary.update(summary_markdown(self.generated))
+            summary = self.query_one("#generate-summary", MarkdownView)
+            summary.show(summary_markdown(self.generated))
             summary.display = True
             self.query_one("#generate-status", Static).update(
                 Content.assemble(("Done. ", "bold $text-success"), "Press escape to review the recommendations or ctrl+q to quit.")

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Footer
+from wa_assist.tui.widgets.markdown_view import MarkdownView
 
 HELP = """\
 # wa-assist
@@ -56,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
-            yield Markdown(HELP, id="help-markdown")
+            yield MarkdownView(HELP, id="help-markdown")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Markdown, OptionList, Static
+from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wa_assist.errors import UserError
 from wa_assist.render import entry_markdown
+from wa_assist.tui.widgets.markdown_view import MarkdownView
 
 if TYPE_CHECKING:
     from wa_assist.tui.app import WaAssistApp
@@ -45,7 +46,7 @@ class SearchScreen(Screen[None]):
             with Horizontal(id="search-body"):
                 yield OptionList(id="search-results")
                 with VerticalScroll(id="search-detail-scroll"):
-                    yield Markdown(id="search-detail")
+                    yield MarkdownView(id="search-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,7 +69,7 @@ class SearchScreen(Screen[None]):
         self.hits = []
         if not query.strip():
             status.update(Content.styled(f"{len(self.app.services.kb.entries)} entries. Type to search.", "dim"))
-            self.query_one("#search-detail", Markdown).update("")
+            self.query_one("#search-detail", MarkdownView).show("")
             return
         try:
             self.hits = self.app.services.search_index().search(query, limit=RESULT_LIMIT)
@@ -76,7 +77,7 @@ class SearchScreen(Screen[None]):
             self.hits = []
         if not self.hits:
             status.update(Content.styled(f"No entries match {query!r}.", "$text-warning"))
-            self.query_one("#search-detail", Markdown).update("")
+            self.query_one("#search-detail", MarkdownView).show("")
             return
         status.update(Content.styled(f"{len(self.hits)} results", "dim"))
         results.add_options(
@@ -89,7 +90,7 @@ class SearchScreen(Screen[None]):
         kb = self.app.services.kb
         entry = kb.get(event.option.id or "")
         if entry is not None:
-            self.query_one("#search-detail", Markdown).update(entry_markdown(kb, entry))
+            self.query_one("#search-detail", MarkdownView).show(entry_markdown(kb, entry))
             self.query_one("#search-detail-scroll", VerticalScroll).scroll_home(animate=False)
 
     @on(OptionList.OptionSelected, "#search-results")
@@ -120,7 +121,7 @@ class EntryScreen(ModalScreen[None]):
         entry = kb.get(self.entry_id)
         text = entry_markdown(kb, entry) if entry is not None else f"No entry `{self.entry_id}`."
         with VerticalScroll(id="entry-dialog"):
-            yield Markdown(text, id="entry-markdown")
+            yield MarkdownView(text, id="entry-markdown")
         yield Footer()
 
     def on_mount(self) -> None:

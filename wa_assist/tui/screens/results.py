@@ -10,12 +10,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wa_assist.render import entry_markdown
 from wa_assist.tui.session import PILLAR_LABELS, Session, show_value
 from wa_assist.tui.widgets.risk import RiskSummary
+from wa_assist.tui.widgets.markdown_view import MarkdownView
 
 if TYPE_CHECKING:
     from wa_assist.tui.app import WaAssistApp
@@ -48,7 +49,7 @@ class ResultsScreen(Screen[None]):
                 yield RiskSummary(id="results-risk")
                 yield OptionList(id="recs")
             with VerticalScroll(id="detail"):
-                yield Markdown(id="rec-detail")
+                yield MarkdownView(id="rec-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -132,7 +133,7 @@ class ResultsScreen(Screen[None]):
     def _show_detail(self) -> None:
         rec = self.current()
         if rec is not None:
-            self.query_one("#rec-detail", Markdown).update(self.detail_markdown(rec))
+            self.query_one("#rec-detail", MarkdownView).show(self.detail_markdown(rec))
             self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
     @on(OptionList.OptionHighlighted, "#recs")
