@@ -21,7 +21,6 @@ from wa_assist.errors import UserError
 import bisect
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -43,14 +42,16 @@ class QueryError(UserError):
     """A query that cannot be searched (empty, or nothing but punctuation)."""
 
 
-@dataclass(frozen=True)
 class Hit:
-    id: str
-    title: str
-    kind: str
-    pillars: tuple[str, ...]
-    summary: str
-    score: float
+    """One search result (a plain class: ``dataclasses`` would add to every lookup's start-up)."""
+
+    __slots__ = ("id", "title", "kind", "pillars", "summary", "score")
+
+    def __init__(self, id: str, title: str, kind: str, pillars: tuple[str, ...], summary: str, score: float):
+        self.id, self.title, self.kind, self.pillars, self.summary, self.score = id, title, kind, pillars, summary, score
+
+    def __repr__(self) -> str:
+        return f"Hit({self.id!r}, score={self.score:.1f})"
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import sys
 from argparse import Namespace
 from typing import Sequence
@@ -13,7 +13,10 @@ from wa_assist.search import Hit, load_index
 
 def _table(hits: Sequence[Hit], with_score: bool) -> str:
     """A plain aligned table (rich would double the start-up time of a lookup)."""
-    width = shutil.get_terminal_size((120, 24)).columns
+    try:
+        width = os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        width = 120
     id_w = max(len(h.id) for h in hits)
     kind_w = max(len(h.kind) for h in hits)
     head = f"{'ID':<{id_w}}  {'KIND':<{kind_w}}  " + ("SCORE  " if with_score else "") + "TITLE"

@@ -62,12 +62,36 @@ def _default_recommend(kb: Any, profile: "Profile", rejected: frozenset[str] = f
 
 
 def _default_generate(kb: Any) -> GenerateFn:
+    """The real generator: the engine's decisions for the profile, rendered by the project template."""
+
     def generate(dest: Path, profile: "Profile", rejected: frozenset[str], force: bool) -> Generated:
         from wa_assist import scaffold
+        from wa_assist.engine import recommend
+        from wa_assist.errors import UserError
 
-        return scaffold_generated(scaffold.generate(dest, profile, kb=kb, rejected=rejected, force=force), dest)
+        result = recommend(kb, profile, rejected)
+        answers = scaffold.build_answers(profile.to_dict(), result)
+        try:
+            rendered = scaffold.render(dest, answers, force=force)
+        except scaffold.ScaffoldError as exc:
+            if isinstance(exc, UserError):
+                raise
+            raise UserError(str(exc)) from exc
+        generated = scaffold_generated(rendered, dest)
+        return Generated(generated.dest, generated.files, next_steps(generated.dest))
 
     return generate
+
+
+def next_steps(dest: Path) -> list[str]:
+    """What to do with a freshly generated project (its README has the full list)."""
+    return [
+        f"`cd {dest}`",
+        "`python -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt`",
+        "`python -m pytest tests/unit` runs the unit tests without an AWS account",
+        "`sam build && sam deploy --guided --config-env dev` deploys the dev stack",
+        "`README.md` explains the architecture; `RECOMMENDATIONS.md` lists every recommendation and where it is implemented",
+    ]
 
 
 def scaffold_generated(result: Any, dest: Path) -> Generated:

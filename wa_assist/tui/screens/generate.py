@@ -31,11 +31,7 @@ def summary_markdown(generated: Generated) -> str:
     lines += [f"- `{f}`" for f in files[:MAX_FILES_SHOWN]]
     if len(files) > MAX_FILES_SHOWN:
         lines.append(f"- ... and {len(files) - MAX_FILES_SHOWN} more")
-    steps = list(generated.next_steps) or [
-        f"`cd {generated.dest}`",
-        "Read `README.md`: it explains the architecture and every decision.",
-        "Run the project's tests, then `sam build` and `sam deploy --guided`.",
-    ]
+    steps = list(generated.next_steps) or [f"`cd {generated.dest}`", "Read `README.md`."]
     lines += ["", "## Next steps", ""]
     lines += [f"{i}. {step}" for i, step in enumerate(steps, 1)]
     return "\n".join(lines) + "\n"
