@@ -1,0 +1,209 @@
+"""Quality gate for the stream-processing, event-driven and alexa-skill scenarios and for Step Functions
+orchestration: projects are rendered the way users get them (profile -> engine decisions -> render) and
+must be clean on every external judge.
+
+The profiles cover, per scenario, every value of traffic, invocation, multi_step, max_duration_s (60 and
+3600), consumers (1 and 3), the analytics and time-series access patterns, sensitive_data and deployment
+(pairwise by hand). Each judge runs once over all projects.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import judges
+from wa_assist.engine import recommend
+from wa_assist.kb import load_knowledge
+from wa_assist.profile import profile_from_mapping
+from wa_assist.scaffold import build_answers, render
+
+pytestmark = pytest.mark.judges
+
+PROFILES: dict[str, dict[str, Any]] = {
+    # stream-processing
+    "stream-steady-analytics": {
+        "scenario": "stream-processing", "traffic": "steady", "peak_rps": 3000, "consumers": 3,
+        "access_patterns": ["analytics", "time-series"], "deployment": "canary", "data_retention_days": 30},
+    "stream-spiky-sensitive-long": {
+        "scenario": "stream-processing", "traffic": "spiky", "consumers": 1, "sensitive_data": True,
+        "multi_step": True, "max_duration_s": 3600, "deployment": "linear", "invocation": "async"},
+    "stream-unpredictable-timeseries": {
+        "scenario": "stream-processing", "traffic": "unpredictable", "consumers": 3, "peak_rps": 200,
+        "access_patterns": ["time-series"], "deployment": "blue-green", "multi_step": True},
+    "stream-steady-analytics-sensitive": {
+        "scenario": "stream-processing", "traffic": "steady", "peak_rps": 800, "consumers": 1,
+        "access_patterns": ["analytics"], "sensitive_data": True, "deployment": "all-at-once",
+        "max_duration_s": 60},
+    # event-driven
+    "events-async-multistep": {
+        "scenario": "event-driven", "invocation": "async", "multi_step": True, "traffic": "spiky",
+        "deployment": "canary"},
+    "events-sync-long-sensitive": {
+        "scenario": "event-driven", "invocation": "sync", "max_duration_s": 3600, "sensitive_data": True,
+        "traffic": "steady", "deployment": "blue-green", "consumers": 3},
+    "events-unpredictable-plain": {
+        "scenario": "event-driven", "invocation": "async", "traffic": "unpredictable", "deployment": "linear",
+        "access_patterns": ["analytics", "time-series"], "max_duration_s": 60},
+    "events-steady-allatonce": {
+        "scenario": "event-driven", "invocation": "sync", "traffic": "steady", "deployment": "all-at-once",
+        "multi_step": True, "max_duration_s": 3600},
+    # alexa-skill
+    "alexa-plain": {"scenario": "alexa-skill", "traffic": "spiky", "deployment": "canary"},
+    "alexa-multistep-sensitive": {
+        "scenario": "alexa-skill", "multi_step": True, "sensitive_data": True, "traffic": "unpredictable",
+        "deployment": "blue-green"},
+    "alexa-long-steady": {
+        "scenario": "alexa-skill", "max_duration_s": 3600, "traffic": "steady", "deployment": "linear",
+        "invocation": "async"},
+    "alexa-allatonce": {"scenario": "alexa-skill", "deployment": "all-at-once", "sensitive_data": True},
+    # orchestration in a scenario of another component family
+    "rest-multistep": {"scenario": "rest-api", "multi_step": True, "max_duration_s": 3600, "auth": "iam",
+                       "deployment": "canary"},
+}
+
+
+def answers_for(profile: dict[str, Any]) -> dict[str, Any]:
+    kb = _kb()
+    prof = profile_from_mapping(profile, kb)
+    return build_answers(prof.to_dict(), recommend(kb, prof))
+
+
+_KB: list[Any] = []
+
+
+def _kb() -> Any:
+    if not _KB:
+        _KB.append(load_knowledge())
+    return _KB[0]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, tuple[Path, dict[str, Any]]]:
+    root = tmp_path_factory.mktemp("generated-events") / "projects"
+    made = {}
+    for name, profile in PROFILES.items():
+        answers = answers_for({"name": name, **profile})
+        made[name] = (render(root / name, answers).dest, answers)
+    return made
+
+
+@pytest.fixture(scope="module")
+def projects(rendered) -> dict[str, Path]:
+    return {name: dest for name, (dest, _) in rendered.items()}
+
+
+@pytest.fixture(scope="module")
+def templates(projects) -> dict[str, dict[str, Any]]:
+    from cfnlint.decode import decode
+
+    return {name: decode(str(p / "template.yaml"))[0] for name, p in projects.items()}
+
+
+@pytest.fixture(scope="module")
+def expanded(projects, tmp_path_factory):
+    return judges.expand_all([p / "template.yaml" for p in projects.values()], tmp_path_factory.mktemp("expanded-events"))
+
+
+def test_profiles_cover_every_value():
+    values = lambda key: {str(p.get(key)) for p in PROFILES.values() if key in p}  # noqa: E731
+    assert {"steady", "spiky", "unpredictable"} <= values("traffic")
+    assert {"sync", "async"} <= values("invocation")
+    assert {"all-at-once", "blue-green", "canary", "linear"} <= values("deployment")
+    assert {"60", "3600"} <= values("max_duration_s") and {"1", "3"} <= values("consumers")
+    assert {"True"} <= values("multi_step") and {"True"} <= values("sensitive_data")
+    for scenario in ("stream-processing", "event-driven", "alexa-skill"):
+        mine = [p for p in PROFILES.values() if p["scenario"] == scenario]
+        assert {p.get("sensitive_data", False) for p in mine} == {True, False}, scenario
+        assert {p.get("multi_step", False) or p.get("max_duration_s", 0) > 900 for p in mine} == {True, False}, scenario
+
+
+def test_components_follow_scenario_and_decisions(rendered, templates):
+    for name, (_, answers) in rendered.items():
+        resources = templates[name]["Resources"]
+        types = {r["Type"] for r in resources.values()}
+        orchestrated = answers["multi_step"] or answers["max_duration_s"] > 900
+        assert ("WorkflowStateMachine" in resources) == orchestrated, name
+        assert all(r["Properties"].get("Timeout", 0) <= 900 for r in resources.values()
+                   if r["Type"] == "AWS::Serverless::Function"), name
+        assert templates[name]["Globals"]["Function"]["Timeout"] <= 900, name
+        if answers["scenario"] == "stream-processing":
+            stream = resources["DataStream"]["Properties"]
+            mode = stream["StreamModeDetails"]["StreamMode"]
+            assert mode == answers["stream_mode"].upper().replace("-", "_"), name
+            assert (stream.get("ShardCount") == answers["shard_count"]) == (mode == "PROVISIONED"), name
+            event = resources["ConsumerFunction"]["Properties"]["Events"]["Readings"]["Properties"]
+            assert event["BatchSize"] == answers["batch_size"]
+            assert event["ParallelizationFactor"] == answers["parallelization_factor"]
+            assert event["BisectBatchOnFunctionError"] is True
+            assert event["MaximumRetryAttempts"] == answers["max_retry_attempts"]
+            assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+            assert ("StreamConsumer" in resources) == answers["enhanced_fanout"], name
+            assert ("AggregatorFunction" in resources) == (answers["tumbling_window_s"] > 0), name
+            assert ("AWS::KinesisFirehose::DeliveryStream" in types) == (answers["analytics"] == "firehose-athena"), name
+            assert "ConsumerIteratorAgeAlarm" in resources
+        if answers["scenario"] == "event-driven":
+            assert {"AWS::Events::EventBus", "AWS::Events::Archive"} <= types
+            config = resources["OrderProcessorFunction"]["Properties"]["EventInvokeConfig"]
+            assert 0 <= config["MaximumRetryAttempts"] <= 2 and "OnFailure" in config["DestinationConfig"]
+            assert "RedrivePolicy" in resources["WorkQueue"]["Properties"]
+            assert ("IdempotencyTable" in resources) == answers["idempotency"], name
+        if answers["scenario"] == "alexa-skill":
+            events = resources["SkillFunction"]["Properties"]["Events"]
+            assert events["Skill"]["Type"] == "AlexaSkill" and "AlexaSkillId" in templates[name]["Parameters"]
+            assert not types & {"AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::ApiGateway::RestApi"}
+        if orchestrated:
+            machine = resources["WorkflowStateMachine"]["Properties"]
+            assert machine["Type"] == answers["workflow"].upper(), name
+            assert machine["Tracing"] == {"Enabled": True}
+            assert machine["Logging"]["IncludeExecutionData"] is (not answers["sensitive_data"]), name
+            definition = json.loads((rendered[name][0] / "statemachine" / "workflow.asl.json").read_text())
+            assert definition["States"]["RunStep"]["Resource"].endswith(".waitForTaskToken") == (
+                answers["workflow"] == "standard"), name
+
+
+def test_recommendations_document_names_where_each_is_implemented(rendered):
+    for name, (dest, answers) in rendered.items():
+        text = (dest / "RECOMMENDATIONS.md").read_text(encoding="utf-8")
+        assert answers["recommendations"], name
+        for rec in answers["recommendations"]:
+            assert f"`{rec['id']}`" in text, (name, rec["id"])
+            for impl in rec["implemented_in"]:
+                assert f"`{impl['where']}`: {impl['what']}" in text, (name, rec["id"])
+
+
+def test_cfn_lint_with_serverless_rules_is_clean(projects):
+    findings = judges.cfn_lint([p / "template.yaml" for p in projects.values()])
+    assert {str(k): v for k, v in findings.items() if v} == {}
+
+
+def test_sam_transform_succeeds_and_expanded_templates_lint_clean(expanded):
+    files, errors = expanded
+    assert errors == {}
+    findings = judges.cfn_lint(list(files.values()))
+    assert {str(k): v for k, v in findings.items() if v} == {}
+
+
+def test_checkov_has_no_failed_check(projects):
+    folder = next(iter(projects.values())).parent
+    assert judges.checkov(folder) == []
+
+
+def test_every_checkov_skip_has_a_written_reason(templates):
+    problems = []
+    for name, template in templates.items():
+        problems += [f"{name}: {p}" for p in judges.checkov_skips_without_reason(template)]
+    assert problems == []
+
+
+def test_generated_unit_tests_pass(projects):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(projects, pool.map(judges.project_tests, projects.values())))
+    failed = {name: r.stdout[-3000:] + r.stderr[-1500:] for name, r in results.items() if r.returncode != 0}
+    assert failed == {}
+    for name, r in results.items():
+        assert " passed" in r.stdout, f"{name}: no test ran"
