@@ -172,3 +172,22 @@ def test_schema_command_exports_json_schema(tmp_path):
     schema = json.loads(out.read_text())
     assert schema["title"] == "wa-assist knowledge file"
     assert "Entry" in schema["$defs"] and "Question" in schema["$defs"]
+
+
+def test_shipped_json_schema_is_current():
+    """Editors read wa_assist/knowledge.schema.json; it must match the models (regenerate with `wa-assist schema`)."""
+    import json
+
+    from tests.conftest import ROOT
+    from wa_assist.schema import json_schema
+
+    shipped = json.loads((ROOT / "wa_assist" / "knowledge.schema.json").read_text())
+    assert shipped == json.loads(json.dumps(json_schema())), "run: wa-assist schema --output wa_assist/knowledge.schema.json"
+
+
+def test_every_knowledge_file_points_editors_at_the_schema():
+    from tests.conftest import ROOT
+
+    for path in (ROOT / "knowledge").rglob("*.yaml"):
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=") and first.endswith("wa_assist/knowledge.schema.json"), path

@@ -239,10 +239,8 @@ class _Checker:
         self.kb = kb
         self.where = where  # "entry:<id>" / "question:<id>" / "decision:<id>" -> (file, loc)
         self.problems = problems
-        try:
-            from wa_assist import conditions
-        except ImportError:  # TEMPORARY while the condition module is being written
-            conditions = None
+        from wa_assist import conditions
+
         self.conditions = conditions
 
     def report(self, key: str, sub: tuple[Any, ...], message: str, entry: str | None = None) -> None:
@@ -252,14 +250,15 @@ class _Checker:
             Problem(file=located.path, line=located.line_of(loc), entry=entry, field=_field_path(sub) or None, message=message)
         )
 
-    def condition(self, key: str, sub: tuple[Any, ...], cond: dict[str, Any], entry: str | None = None) -> None:
-        if self.conditions is None:
-            return
-        for message in self.conditions.check_condition(cond, self.kb):
+    def condition(
+        self, key: str, sub: tuple[Any, ...], cond: dict[str, Any], entry: str | None = None, *, decisions: bool = False
+    ) -> None:
+        """Check a condition; only ``implemented_in`` may read resolved decisions (``decision.<id>``)."""
+        for message in self.conditions.check_condition(cond, self.kb, allow_decisions=decisions):
             self.report(key, sub, message, entry)
 
     def expression(self, key: str, sub: tuple[Any, ...], value: Any, entry: str | None = None) -> None:
-        if not isinstance(value, dict) or self.conditions is None:
+        if not isinstance(value, dict):
             return
         if set(value) != {"expr"} or not isinstance(value["expr"], str):
             self.report(key, sub, "a computed value is written {expr: \"...\"}", entry)
@@ -328,7 +327,7 @@ class _Checker:
                         self.report(key, ("advice", "decisions", i, "set", name), problem, entry.id)
                     self.expression(key, ("advice", "decisions", i, "set", name), value, entry.id)
             for i, impl in enumerate(advice.implemented_in):
-                self.condition(key, ("advice", "implemented_in", i, "when"), impl.when, entry.id)
+                self.condition(key, ("advice", "implemented_in", i, "when"), impl.when, entry.id, decisions=True)
 
 
 def _build(parsed: list[_Parsed], problems: list[Problem]) -> KnowledgeBase:

@@ -126,6 +126,8 @@ class ReasonCase(Strict):
 class DecisionCase(Strict):
     """Decisions this advice makes for the generated project, when ``when`` holds.
 
+    Within one entry, the first case whose ``when`` holds sets a decision; later cases do not override it.
+
     A value is a literal, or ``{expr: "..."}``: arithmetic over profile fields and decisions with
     ``+ - * / // %``, ``min``, ``max``, ``ceil``, ``floor``, ``round`` (see :mod:`wa_assist.conditions`).
     """
