@@ -564,3 +564,62 @@ async def test_whole_interview_to_a_generated_project(kb, tmp_path, monkeypatch)
     profile = load_profile(draft, kb)
     assert profile["scenario"] == "event-driven" and profile["peak_rps"] == 300 and profile["sensitive_data"] is True
     assert app.session.rejected == {rejected}
+
+
+# --------------------------------------------------------------------------- the real terminal
+
+
+@pytest.mark.slow
+def test_process_in_a_terminal_ignores_ctrl_c_and_quits_cleanly(tmp_path):
+    """`wa-assist interview` in a pseudo-terminal: Ctrl-C only explains, ctrl+q saves and restores the terminal."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    from tests.conftest import ROOT
+
+    draft = tmp_path / "draft.yaml"
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wa_assist", "interview", "--profile", str(draft)],
+        stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True,
+    )
+    os.close(slave)
+    out = bytearray()
+
+    def pump(until: Any, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if until():
+                return True
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    out.extend(os.read(master, 65536))
+                except OSError:  # the child closed the terminal
+                    break
+        return until()
+
+    try:
+        assert pump(lambda: b"Project name" in out, 60), bytes(out[-500:])
+        os.write(master, b"\x03")  # Ctrl-C as a key: a hint, not an exit
+        assert pump(lambda: b"to quit" in out, 10)
+        assert proc.poll() is None
+        os.write(master, b"\x11")  # ctrl+q
+        pump(lambda: proc.poll() is not None, 20)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert b"\x1b[?1049l" in out  # left the alternate screen
+    assert b"Traceback" not in out
+    assert draft.is_file()

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", parents=[common], help="print the JSON Schema of knowledge files")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
+    p = sub.add_parser("export-lens", parents=[common], help="export the lens as a Well-Architected Tool custom lens (JSON)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+
     p = sub.add_parser("recommend", parents=[common], help="recommendations for a workload profile")
     p.add_argument("--profile", required=True, metavar="FILE", help="profile file (YAML or JSON)")
     p.add_argument("--format", choices=("table", "markdown", "json"), default="table")
@@ -95,6 +98,7 @@ COMMANDS = {
     "show": "wa_assist.commands.lookup:show",
     "list": "wa_assist.commands.lookup:listing",
     "schema": "wa_assist.commands.lookup:schema",
+    "export-lens": "wa_assist.commands.lookup:export_lens",
     "recommend": "wa_assist.commands.recommend:run",
     "new": "wa_assist.commands.new:run",
     "interview": "wa_assist.commands.interview:run",

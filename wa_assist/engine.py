@@ -30,30 +30,10 @@ from typing import Any, Iterable, Mapping
 
 from wa_assist import conditions
 from wa_assist.profile import Profile
-from wa_assist.schema import Decision, DecisionType, Entry, Kind, Pillar, Priority, Tier
+from wa_assist.schema import PILLAR_ORDER, Decision, DecisionType, Entry, Kind, Pillar, Priority, Tier
 
 RISK_LEVELS = ("none", "medium", "high")
 
-#: Lens questions of the Serverless Applications Lens (Well-Architected Tool ids), for display.
-LENS_QUESTIONS: dict[str, str] = {
-    "ops_q1": "OPS 1 How do you evaluate the application's health?",
-    "ops_q2": "OPS 2 How do you approach application lifecycle management?",
-    "sec_q1": "SEC 1 How do you control access to the API?",
-    "sec_q2": "SEC 2 How do you manage security boundaries?",
-    "sec_q3": "SEC 3 How do you implement application security?",
-    "rel_q1": "REL 1 How do you regulate inbound request rates?",
-    "rel_q2": "REL 2 How do you build resiliency?",
-    "perf_q1": "PERF 1 How do you optimise performance?",
-    "cost_q1": "COST 1 How do you optimise costs?",
-}
-_PREFIX_PILLAR = {
-    "ops": Pillar.operational_excellence,
-    "sec": Pillar.security,
-    "rel": Pillar.reliability,
-    "perf": Pillar.performance_efficiency,
-    "cost": Pillar.cost_optimization,
-}
-PILLAR_ORDER = list(Pillar)
 
 
 class EngineError(Exception):
@@ -420,8 +400,8 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
 def assess_risk(kb: Any, accepted: set[str], rejected: set[str], not_applicable: set[str]) -> dict[str, Any]:
     """Risk per lens question and per pillar from the practices' tiers and what the user accepted."""
     questions: dict[str, dict[str, Any]] = {}
-    for qid, title in LENS_QUESTIONS.items():
-        questions[qid] = {"pillar": _PREFIX_PILLAR[qid.split("_")[0]].value, "title": title, "risk": "none", "practices": []}
+    for qid, lq in kb.lens_questions.items():
+        questions[qid] = {"pillar": lq.pillar.value, "title": lq.title, "risk": "none", "practices": []}
     for entry in kb.entries.values():
         if entry.kind is not Kind.practice or entry.lens is None:
             continue
@@ -433,10 +413,7 @@ def assess_risk(kb: Any, accepted: set[str], rejected: set[str], not_applicable:
             status = "not-applicable"
         else:
             status = "not-assessed"  # a practice without advice is never in place by itself
-        q = questions.setdefault(
-            entry.lens.question,
-            {"pillar": _PREFIX_PILLAR[entry.lens.question.split("_")[0]].value, "title": entry.lens.question, "risk": "none", "practices": []},
-        )
+        q = questions[entry.lens.question]  # the loader checks that every lens question is defined
         q["practices"].append({"id": entry.id, "choice": entry.lens.choice, "tier": entry.lens.tier.value, "status": status})
     pillars: dict[str, str] = {}
     for qid, q in questions.items():

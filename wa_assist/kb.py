@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from wa_assist import sources
 from wa_assist.cache import read_cache, write_cache
-from wa_assist.schema import Abbreviation, Decision, DecisionType, Entry, KnowledgeFile, Question
+from wa_assist.schema import Abbreviation, Decision, DecisionType, Entry, KnowledgeFile, LensQuestion, Question
 from wa_assist.yamlio import Located, YamlError, load_yaml
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -61,6 +61,7 @@ class KnowledgeBase:
     decisions: dict[str, Decision]
     abbreviations: list[Abbreviation]
     origins: dict[str, str] = field(default_factory=dict)  # entry id -> file it came from
+    lens_questions: dict[str, LensQuestion] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
     def question(self, qid: str) -> Question:
@@ -195,7 +196,7 @@ def _parse(path: Path, shipped: bool, problems: list[Problem]) -> _Parsed | None
         )
         return None
     if not shipped:
-        for section in ("questions", "decisions"):
+        for section in ("questions", "decisions", "lens_questions"):
             if located.data.get(section):
                 problems.append(
                     Problem(
@@ -293,6 +294,13 @@ class _Checker:
                     near = kb.suggest(rid, limit=3)
                     hint = f"; did you mean {', '.join(near)}?" if near else ""
                     self.report(key, ("related", i), f"related id '{rid}' does not exist{hint}", entry.id)
+            if entry.lens is not None:
+                lq = kb.lens_questions.get(entry.lens.question)
+                if lq is None:
+                    known = ", ".join(kb.lens_questions)
+                    self.report(key, ("lens", "question"), f"lens question '{entry.lens.question}' is not defined; defined: {known}", entry.id)
+                elif lq.pillar not in entry.pillars:
+                    self.report(key, ("pillars",), f"a practice of lens question '{lq.id}' belongs to the {lq.pillar.value} pillar; list it in 'pillars'", entry.id)
             advice = entry.advice
             if advice is None:
                 continue
@@ -336,6 +344,7 @@ def _build(parsed: list[_Parsed], problems: list[Problem]) -> KnowledgeBase:
     questions: list[Question] = []
     decisions: dict[str, Decision] = {}
     abbreviations: list[Abbreviation] = []
+    lens_questions: dict[str, LensQuestion] = {}
     where: dict[str, tuple[Located, tuple[Any, ...]]] = {}
 
     def first_seen(key: str) -> str:
@@ -373,8 +382,25 @@ def _build(parsed: list[_Parsed], problems: list[Problem]) -> KnowledgeBase:
             where[key] = (located, ("decisions", i))
             decisions[decision.id] = decision
         abbreviations.extend(model.abbreviations)
+        for i, lq in enumerate(model.lens_questions):
+            key = f"lens:{lq.id}"
+            if key in where:
+                problems.append(
+                    Problem(located.path, located.line_of(("lens_questions", i, "id")), f"duplicate lens question; first defined at {first_seen(key)}", field="id")
+                )
+                continue
+            where[key] = (located, ("lens_questions", i))
+            lens_questions[lq.id] = lq
 
-    kb = KnowledgeBase(entries, questions, decisions, abbreviations, origins, [p.located.path for p in parsed])
+    kb = KnowledgeBase(
+        entries=entries,
+        questions=questions,
+        decisions=decisions,
+        abbreviations=abbreviations,
+        origins=origins,
+        lens_questions=lens_questions,
+        files=[p.located.path for p in parsed],
+    )
     if not problems:
         _Checker(kb, where, problems).run()
     return kb

@@ -16,11 +16,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wa_assist.errors import UserError
+
 TEMPLATE_NAME = "sam"
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(UserError):
     """A problem the user can act on (destination not empty, conflicting file, bad option)."""
+
+
+# Profiles the template cannot build yet: (condition over the answers, what the user can do instead).
+_NOT_YET_SUPPORTED: list[tuple[Any, str]] = [
+    (lambda a: a.get("scenario") == "mobile-backend",
+     "scenario mobile-backend is not generated yet; choose rest-api or web-app"),
+    (lambda a: a.get("scenario") in ("rest-api", "web-app") and a.get("relational", "none") != "none",
+     "a relational data store (decision relational is {relational}) is not generated yet; "
+     "drop `relational` from access_patterns"),
+    (lambda a: a.get("scenario") == "web-app" and a.get("api_auth") in ("lambda-authorizer", "mtls"),
+     "scenario web-app supports auth cognito, iam or none (the HTTP API behind the front end), "
+     "not {api_auth}"),
+]
+
+
+def unsupported(answers: Mapping[str, Any]) -> list[str]:
+    """What in these answers the template cannot build yet (empty when it can build everything)."""
+    return [text.format(**answers) for check, text in _NOT_YET_SUPPORTED if check(answers)]
 
 
 @dataclass
@@ -163,6 +183,9 @@ def render(dest: Path | str, answers: Mapping[str, Any], *, force: bool = False,
     """
     dest = Path(dest).expanduser().absolute()
     src = template or template_dir()
+    problems = unsupported(answers) if answers else []
+    if problems:
+        raise ScaffoldError("this profile cannot be generated: " + "; ".join(problems))
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError(f"{dest} exists and is not a folder")
     existing = dest.is_dir() and any(dest.iterdir())

@@ -37,6 +37,8 @@ class Pillar(str, Enum):
         return self.value.replace("-", " ").capitalize()
 
 
+PILLAR_ORDER = tuple(Pillar)
+
 _WA_TOOL_PILLARS = {
     Pillar.operational_excellence: "operationalExcellence",
     Pillar.security: "security",
@@ -277,6 +279,22 @@ class Decision(Strict):
         return self
 
 
+class HelpfulResource(Strict):
+    display_text: str = Field(min_length=3, max_length=200)
+    url: Url
+
+
+class LensQuestion(Strict):
+    """A question of the lens as the Well-Architected Tool keys it; its choices are the practice entries
+    whose ``lens.question`` names it."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^(ops|sec|rel|perf|cost)_q[0-9]+$")]
+    pillar: Pillar
+    title: str = Field(min_length=5, max_length=128)
+    description: str = Field(min_length=10, max_length=2048)
+    helpful_resource: HelpfulResource | None = None
+
+
 class Abbreviation(Strict):
     """A short form search expands: ``dlq`` also searches ``dead letter queue``."""
 
@@ -291,6 +309,7 @@ class KnowledgeFile(Strict):
     questions: list[Question] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     abbreviations: list[Abbreviation] = Field(default_factory=list)
+    lens_questions: list[LensQuestion] = Field(default_factory=list)
 
 
 def json_schema() -> dict[str, Any]:

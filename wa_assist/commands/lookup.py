@@ -84,15 +84,26 @@ def show(args: Namespace) -> int:
     return 0
 
 
+def _write(text: str, output: str | None) -> None:
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
 def schema(args: Namespace) -> int:
     from wa_assist.schema import json_schema
 
-    text = json.dumps(json_schema(), indent=2) + "\n"
-    if args.output:
-        from pathlib import Path
+    _write(json.dumps(json_schema(), indent=2) + "\n", args.output)
+    return 0
 
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+
+def export_lens(args: Namespace) -> int:
+    from wa_assist.kb import load_knowledge
+    from wa_assist.lens_export import custom_lens
+
+    _write(json.dumps(custom_lens(load_knowledge(args.knowledge)), indent=2) + "\n", args.output)
     return 0

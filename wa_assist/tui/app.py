@@ -56,7 +56,11 @@ class WaAssistApp(App[int]):
         return InterviewScreen(self.session)
 
     def interview_ready(self) -> None:
-        """Called once the first question is on screen."""
+        """Called by the interview once its first question is mounted; noted after the next refresh."""
+        if self.ready_at is None:
+            self.call_after_refresh(self._mark_ready)
+
+    def _mark_ready(self) -> None:
         if self.ready_at is None:
             self.ready_at = time.perf_counter()
             if self.exit_when_ready:

@@ -62,8 +62,9 @@ class InterviewScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         steps = self.session.steps()
-        await self.show_step(steps[0])
+        await self.show_step(steps[0], preview=False)
         self.app.interview_ready()
+        self.call_after_refresh(self.refresh_preview)  # the engine runs once the question is on screen
 
     # ------------------------------------------------------------------ steps
 
@@ -82,7 +83,7 @@ class InterviewScreen(Screen[None]):
     def visible_fields(self) -> list[QuestionField]:
         return [f for f in self.fields() if f.display]
 
-    async def show_step(self, group: str, focus_last: bool = False) -> None:
+    async def show_step(self, group: str, focus_last: bool = False, preview: bool = True) -> None:
         self.group = group
         form = self.query_one("#form", VerticalScroll)
         await form.remove_children()
@@ -90,7 +91,8 @@ class InterviewScreen(Screen[None]):
         await form.mount_all(fields)
         self._refresh_visibility()
         self._refresh_progress()
-        self.refresh_preview()
+        if preview:
+            self.refresh_preview()
         visible = self.visible_fields()
         if visible:
             (visible[-1] if focus_last else visible[0]).focus_control()
