@@ -110,7 +110,9 @@ ENTRIES: list[dict[str, Any]] = [
 @pytest.fixture(scope="module")
 def small_kb(kb) -> KnowledgeBase:
     entries = KnowledgeFile.model_validate({"entries": ENTRIES}).entries
-    return KnowledgeBase({e.id: e for e in entries}, list(kb.questions), dict(kb.decisions), [])
+    return KnowledgeBase(
+        {e.id: e for e in entries}, list(kb.questions), dict(kb.decisions), [], lens_questions=dict(kb.lens_questions)
+    )
 
 
 def fake_generate(dest: Path, profile: Any, rejected: frozenset[str], force: bool) -> Generated:

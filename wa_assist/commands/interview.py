@@ -11,14 +11,19 @@ READY_EXIT_ENV = "WA_ASSIST_EXIT_WHEN_READY"
 
 def run(args: Namespace) -> int:
     from wa_assist.kb import load_knowledge
-    from wa_assist.search import load_index
     from wa_assist.tui import make_app
 
     extra = list(getattr(args, "knowledge", []) or [])
     kb = load_knowledge(extra)
+
+    def index_loader():  # type: ignore[no-untyped-def]
+        from wa_assist.search import load_index
+
+        return load_index(extra)
+
     app = make_app(
         kb,
-        index_loader=lambda: load_index(extra),
+        index_loader=index_loader,
         profile_path=getattr(args, "profile", None),
         exit_when_ready=os.environ.get(READY_EXIT_ENV) == "1",
     )

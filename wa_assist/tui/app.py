@@ -7,11 +7,12 @@ its constructor; :func:`make_app` builds it for the command line and for tests a
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from wa_assist.tui.commands import KnowledgeCommands
@@ -34,14 +35,15 @@ class WaAssistApp(App[int]):
     TITLE = "wa-assist"
     SUB_TITLE = "Serverless Applications Lens"
     COMMANDS = App.COMMANDS | {KnowledgeCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+c", "interrupt", show=False, priority=True),
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+l,slash", "search", "Search"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
-    def __init__(self, services: Services, profile: "Profile | None" = None, *, exit_when_ready: bool = False) -> None:
+    def __init__(self, services: Services, profile: Profile | None = None, *, exit_when_ready: bool = False) -> None:
         super().__init__()
         self.services = services
         self.session = Session(services, profile)
@@ -95,6 +97,16 @@ class WaAssistApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_interrupt(self) -> None:
+        """Ctrl-C copies selected text in a text box; anywhere else it says how to quit."""
+        from textual.widgets import Input
+
+        focused = self.focused
+        if isinstance(focused, Input) and not focused.selection.is_empty:
+            focused.action_copy()
+        else:
+            self.action_help_quit()
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
@@ -127,13 +139,13 @@ class WaAssistApp(App[int]):
 
 
 def make_app(
-    kb: "KnowledgeBase",
+    kb: KnowledgeBase,
     *,
     recommend: RecommendFn | None = None,
     generate: GenerateFn | None = None,
-    index_loader: "Callable[[], SearchIndex] | None" = None,
+    index_loader: Callable[[], SearchIndex] | None = None,
     profile_path: str | Path | None = None,
-    profile: "Profile | None" = None,
+    profile: Profile | None = None,
     exit_when_ready: bool = False,
 ) -> WaAssistApp:
     """The app with real services unless fakes are given.

@@ -6,9 +6,10 @@ with the real knowledge base, engine and generator.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from wa_assist.kb import KnowledgeBase
@@ -26,11 +27,11 @@ class Generated:
 
 
 class RecommendFn(Protocol):
-    def __call__(self, kb: Any, profile: "Profile", rejected: frozenset[str] = ...) -> Any: ...
+    def __call__(self, kb: Any, profile: Profile, rejected: frozenset[str] = ...) -> Any: ...
 
 
 class GenerateFn(Protocol):
-    def __call__(self, dest: Path, profile: "Profile", rejected: frozenset[str], force: bool) -> Generated: ...
+    def __call__(self, dest: Path, profile: Profile, rejected: frozenset[str], force: bool) -> Generated: ...
 
 
 class ProfileStore:
@@ -42,12 +43,12 @@ class ProfileStore:
     def exists(self) -> bool:
         return self.path.is_file()
 
-    def load(self, kb: "KnowledgeBase") -> "Profile":
+    def load(self, kb: KnowledgeBase) -> Profile:
         from wa_assist.profile import load_profile
 
         return load_profile(self.path, kb)
 
-    def save(self, profile: "Profile") -> Path:
+    def save(self, profile: Profile) -> Path:
         from wa_assist.profile import save_profile
 
         if self.path.parent and not self.path.parent.exists():
@@ -55,7 +56,7 @@ class ProfileStore:
         return save_profile(profile, self.path)
 
 
-def _default_recommend(kb: Any, profile: "Profile", rejected: frozenset[str] = frozenset()) -> Any:
+def _default_recommend(kb: Any, profile: Profile, rejected: frozenset[str] = frozenset()) -> Any:
     from wa_assist.engine import recommend
 
     return recommend(kb, profile, rejected)
@@ -64,7 +65,7 @@ def _default_recommend(kb: Any, profile: "Profile", rejected: frozenset[str] = f
 def _default_generate(kb: Any) -> GenerateFn:
     """The real generator: the engine's decisions for the profile, rendered by the project template."""
 
-    def generate(dest: Path, profile: "Profile", rejected: frozenset[str], force: bool) -> Generated:
+    def generate(dest: Path, profile: Profile, rejected: frozenset[str], force: bool) -> Generated:
         from wa_assist import scaffold
         from wa_assist.engine import recommend
         from wa_assist.errors import UserError
@@ -112,18 +113,18 @@ def scaffold_generated(result: Any, dest: Path) -> Generated:
 class Services:
     """Everything the interface needs from the rest of wa-assist."""
 
-    kb: "KnowledgeBase"
+    kb: KnowledgeBase
     recommend: RecommendFn = _default_recommend
     generate: GenerateFn | None = None
-    index_loader: Callable[[], "SearchIndex"] | None = None
+    index_loader: Callable[[], SearchIndex] | None = None
     store: ProfileStore | None = None
-    _index: "SearchIndex | None" = field(default=None, init=False, repr=False)
+    _index: SearchIndex | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.generate is None:
             self.generate = _default_generate(self.kb)
 
-    def search_index(self) -> "SearchIndex":
+    def search_index(self) -> SearchIndex:
         """The fuzzy search index, built (or read from its cache) on first use."""
         if self._index is None:
             if self.index_loader is not None:

@@ -6,8 +6,9 @@ Screens read and change a :class:`Session`; nothing here imports Textual, so it 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from wa_assist import conditions
 from wa_assist.profile import Profile, check_value, profile_from_mapping
@@ -89,7 +90,7 @@ def _friendly(question: Question, problem: str) -> str:
 class Session:
     """Answers to the interview, the recommendations they lead to and the user's rejections."""
 
-    def __init__(self, services: "Services", profile: Profile | None = None):
+    def __init__(self, services: Services, profile: Profile | None = None):
         self.services = services
         self.kb = services.kb
         self.questions: list[Question] = list(self.kb.questions)

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Static,
+)
 from textual.worker import Worker, WorkerState
 
 from wa_assist.errors import UserError
@@ -40,9 +49,9 @@ def summary_markdown(generated: Generated) -> str:
 class GenerateScreen(Screen[None]):
     """Renders the project into a folder; errors are shown here and nothing typed is lost."""
 
-    app: "WaAssistApp"
+    app: WaAssistApp
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()

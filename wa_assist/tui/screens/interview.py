@@ -3,11 +3,12 @@ running preview of what the answers imply."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -25,9 +26,9 @@ if TYPE_CHECKING:
 class InterviewScreen(Screen[None]):
     """Asks the questions of one step; ``ctrl+n`` and ``ctrl+b`` move between steps."""
 
-    app: "WaAssistApp"
+    app: WaAssistApp
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "next", "Next", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -38,6 +39,7 @@ class InterviewScreen(Screen[None]):
         self.session = session
         self.group: str | None = None
         self._focused_question: str | None = None
+        self._switching = asyncio.Lock()  # one step change at a time (keys and clicks may overlap)
 
     # ------------------------------------------------------------------ layout
 
@@ -45,7 +47,9 @@ class InterviewScreen(Screen[None]):
         yield Header()
         with Horizontal(id="interview"):
             with Vertical(id="form-column"):
-                yield Static(id="step-title")
+                with Horizontal(id="step-row"):
+                    yield Static(id="step-title")
+                    yield Static(id="preview")
                 yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
                 yield VerticalScroll(id="form")
                 with Horizontal(id="nav"):
@@ -55,8 +59,7 @@ class InterviewScreen(Screen[None]):
                 yield Static("Why it matters", classes="side-title")
                 yield Static(id="why")
                 yield Static(id="entry-summary")
-                yield Static("So far", classes="side-title")
-                yield Static(id="preview")
+                yield Static("Lens risk so far", classes="side-title")
                 yield RiskSummary(id="risk")
         yield Footer()
 
@@ -78,12 +81,17 @@ class InterviewScreen(Screen[None]):
         return steps.index(self.group) if self.group in steps else 0
 
     def fields(self) -> list[QuestionField]:
-        return list(self.query(QuestionField))
+        """The fields of the current step."""
+        return list(self.query_one("#form").query(QuestionField))
 
     def visible_fields(self) -> list[QuestionField]:
         return [f for f in self.fields() if f.display]
 
     async def show_step(self, group: str, focus_last: bool = False, preview: bool = True) -> None:
+        async with self._switching:
+            await self._show_step(group, focus_last, preview)
+
+    async def _show_step(self, group: str, focus_last: bool, preview: bool) -> None:
         self.group = group
         form = self.query_one("#form", VerticalScroll)
         await form.remove_children()
@@ -120,7 +128,8 @@ class InterviewScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001 - the preview must never stop the interview
             self.query_one("#preview", Static).update(Content(f"Preview unavailable: {exc}"))
             return
-        self.query_one("#preview", Static).update(Content.assemble((preview.headline, "bold"), f" ({preview.medium} medium, {preview.low} low)"))
+        self.query_one("#preview", Static).update(Content.styled(preview.headline, "bold $text-accent"))
+        self.query_one("#preview", Static).tooltip = f"{preview.high} high, {preview.medium} medium, {preview.low} low priority"
         self.query_one("#risk", RiskSummary).show(preview.risk)
 
     def _show_help(self, field: QuestionField) -> None:
@@ -148,7 +157,7 @@ class InterviewScreen(Screen[None]):
         self._refresh_progress()
         self.refresh_preview()
 
-    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         node: Widget | None = event.widget
         while node is not None and not isinstance(node, QuestionField):
             node = node.parent if isinstance(node.parent, Widget) else None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -26,9 +26,9 @@ RESULT_LIMIT = 30
 class SearchScreen(Screen[None]):
     """Type to search; up and down pick a result, its details show beside it."""
 
-    app: "WaAssistApp"
+    app: WaAssistApp
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("down", "results", "Results", show=False),
     ]
@@ -109,7 +109,7 @@ class SearchScreen(Screen[None]):
 class EntryScreen(ModalScreen[None]):
     """One knowledge entry, rendered from its markdown."""
 
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, entry_id: str) -> None:
         super().__init__()

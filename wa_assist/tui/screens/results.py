@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from wa_assist.render import entry_markdown
 from wa_assist.tui.session import PILLAR_LABELS, Session, show_value
-from wa_assist.tui.widgets.risk import RiskSummary
 from wa_assist.tui.widgets.markdown_view import MarkdownView
+from wa_assist.tui.widgets.risk import RiskSummary
 
 if TYPE_CHECKING:
     from wa_assist.tui.app import WaAssistApp
@@ -27,9 +27,9 @@ PRIORITY_STYLE = {"high": "bold $text-error", "medium": "$text-warning", "low": 
 class ResultsScreen(Screen[None]):
     """Review the recommendations before generating the project."""
 
-    app: "WaAssistApp"
+    app: WaAssistApp
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle", "Toggle"),
         Binding("a", "accept", "Accept"),
         Binding("r", "reject", "Reject"),

@@ -52,14 +52,14 @@ class QuestionField(Vertical):
     """
 
     class Answered(Message):
-        def __init__(self, field: "QuestionField", value: Any) -> None:
+        def __init__(self, field: QuestionField, value: Any) -> None:
             self.field = field
             self.question = field.question
             self.value = value
             super().__init__()
 
     class Invalid(Message):
-        def __init__(self, field: "QuestionField", problem: str) -> None:
+        def __init__(self, field: QuestionField, problem: str) -> None:
             self.field = field
             self.question = field.question
             self.problem = problem
