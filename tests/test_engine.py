@@ -83,7 +83,7 @@ CASES = [
     ("stream tight latency", {"scenario": "stream-processing", "p99_latency_ms": 500}, {"batching_window_s": 0, "enhanced_fanout": True}, set(), set()),
     ("stream high volume", {"scenario": "stream-processing", "peak_rps": 20000, "p99_latency_ms": 10000, "traffic": "steady"},
      {"batch_size": 500, "shard_count": 24, "parallelization_factor": 9}, set(), set()),
-    ("stream time series", {"scenario": "stream-processing", "access_patterns": ["time-series"], "p99_latency_ms": 30000}, {"tumbling_window_s": 30}, {"svc-tumbling-windows"}, set()),
+    ("stream time series", {"scenario": "stream-processing", "access_patterns": ["time-series"], "p99_latency_ms": 30000}, {"tumbling_window_s": 60}, {"svc-tumbling-windows"}, set()),
     # auth
     ("auth cognito", {"auth": "cognito"}, {"api_auth": "cognito"}, {"svc-cognito-user-pools"}, {"svc-api-gateway-authorizers"}),
     ("auth iam", {"auth": "iam"}, {"api_auth": "iam"}, {"svc-api-gateway-authorizers"}, {"svc-cognito-user-pools"}),

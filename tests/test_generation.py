@@ -3,7 +3,9 @@
 Each profile below goes through the real path: profile file -> wa_assist.profile -> the engine's
 decisions -> wa_assist.scaffold.new_project. Together they cover every value of auth (where the
 scenario supports it), traffic, deployment, sensitive_data and the access patterns at least once,
-for the rest-api and web-app scenarios. Each judge runs once over all projects.
+for the rest-api, web-app and mobile-backend scenarios. Each judge runs once over all projects.
+The engine never chooses the RDS Data API (it prefers RDS Proxy), so one project swaps that single
+decision after the engine ran, to keep the template's Data API path judged too.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ import pytest
 import yaml
 
 from tests import judges
-from wa_assist.scaffold import ScaffoldError, new_project
+from wa_assist.engine import recommend
+from wa_assist.kb import load_knowledge
+from wa_assist.profile import load_profile
+from wa_assist.scaffold import ScaffoldError, build_answers, new_project, render
 
 pytestmark = pytest.mark.judges
 
@@ -27,7 +32,8 @@ PROFILES: dict[str, dict] = {
         "sensitive_data": True, "access_patterns": ["key-value", "query"], "data_retention_days": 90},
     "rest-authorizer-unpredictable-bluegreen-sensitive": {
         "scenario": "rest-api", "auth": "lambda-authorizer", "traffic": "unpredictable",
-        "deployment": "blue-green", "sensitive_data": True, "p99_latency_ms": 200, "peak_rps": 800},
+        "deployment": "blue-green", "sensitive_data": True, "p99_latency_ms": 200, "peak_rps": 800,
+        "access_patterns": ["relational"]},
     "rest-mtls-steady-allatonce-x86-files": {
         "scenario": "rest-api", "auth": "mtls", "traffic": "steady", "deployment": "all-at-once",
         "architecture": "x86_64", "runtime": "python3.12", "cost_priority": "performance",
@@ -35,6 +41,15 @@ PROFILES: dict[str, dict] = {
     "rest-public-spiky-query-global": {
         "scenario": "rest-api", "auth": "none", "traffic": "spiky", "deployment": "linear", "access_patterns": ["query"],
         "read_heavy": True, "global_users": True, "cost_priority": "lowest-cost"},
+    "rest-cognito-steady-canary-relational-data-api": {
+        "scenario": "rest-api", "auth": "cognito", "traffic": "steady", "deployment": "canary",
+        "access_patterns": ["relational", "key-value"], "cost_priority": "lowest-cost"},
+    "mobile-cognito-spiky-canary-search": {
+        "scenario": "mobile-backend", "auth": "cognito", "traffic": "spiky", "deployment": "canary",
+        "access_patterns": ["key-value", "full-text-search"]},
+    "mobile-iam-steady-linear-sensitive-query": {
+        "scenario": "mobile-backend", "auth": "iam", "traffic": "unpredictable", "deployment": "linear",
+        "sensitive_data": True, "access_patterns": ["key-value", "query"], "data_retention_days": 30},
     "web-cognito-spiky-canary-files": {
         "scenario": "web-app", "auth": "cognito", "traffic": "spiky", "deployment": "canary",
         "access_patterns": ["key-value", "files"]},
@@ -51,10 +66,16 @@ PROFILES: dict[str, dict] = {
 
 # Profiles the template cannot build yet: they must stop with a clear error and write nothing.
 NOT_YET_SUPPORTED: dict[str, tuple[dict, str]] = {
-    "mobile-backend": ({"scenario": "mobile-backend", "auth": "cognito"}, "mobile-backend"),
-    "relational": ({"scenario": "rest-api", "access_patterns": ["relational"]}, "relational"),
+    "mobile-lambda-authorizer": ({"scenario": "mobile-backend", "auth": "lambda-authorizer"},
+                                 "mobile-backend supports auth"),
+    "mobile-public": ({"scenario": "mobile-backend", "auth": "none"}, "mobile-backend supports auth"),
+    "mobile-relational": ({"scenario": "mobile-backend", "access_patterns": ["relational"]}, "relational"),
+    "web-relational": ({"scenario": "web-app", "access_patterns": ["relational"]}, "relational"),
     "web-mtls": ({"scenario": "web-app", "auth": "mtls"}, "web-app supports auth"),
+    "web-lambda-authorizer": ({"scenario": "web-app", "auth": "lambda-authorizer"}, "web-app supports auth"),
 }
+# Decisions changed after the engine ran (see the module docstring), per profile.
+SWAPPED_DECISIONS = {"rest-cognito-steady-canary-relational-data-api": {"relational": "data-api"}}
 
 
 def generate(root: Path, name: str, profile: dict) -> Path:
@@ -62,7 +83,14 @@ def generate(root: Path, name: str, profile: dict) -> Path:
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_text(yaml.safe_dump({"name": name[:40].rstrip("-"), **profile}), encoding="utf-8")
     dest = root / "projects" / name
-    new_project(dest, profile=source)
+    if name not in SWAPPED_DECISIONS:
+        new_project(dest, profile=source)
+        return dest
+    kb = load_knowledge()
+    prof = load_profile(source, kb.questions)
+    answers = build_answers(prof.to_dict(), recommend(kb, prof))
+    assert answers["relational"] == "rds-proxy"  # what the engine chose; the swap below is the only change
+    render(dest, {**answers, **SWAPPED_DECISIONS[name]})
     return dest
 
 
@@ -84,12 +112,12 @@ def test_profiles_cover_every_value_of_each_option():
         for key in ("scenario", "auth", "traffic", "deployment", "sensitive_data"):
             seen.setdefault(key, set()).add(profile.get(key, {"sensitive_data": False}.get(key)))
         seen.setdefault("access_patterns", set()).update(profile.get("access_patterns", ["key-value"]))
-    assert seen["scenario"] == {"rest-api", "web-app"}
+    assert seen["scenario"] == {"rest-api", "web-app", "mobile-backend"}
     assert seen["auth"] == {"cognito", "iam", "lambda-authorizer", "mtls", "none"}
     assert seen["traffic"] == {"steady", "spiky", "unpredictable"}
     assert seen["deployment"] == {"all-at-once", "blue-green", "canary", "linear"}
     assert seen["sensitive_data"] == {True, False}
-    assert {"key-value", "query", "full-text-search", "files"} <= seen["access_patterns"]
+    assert {"key-value", "query", "full-text-search", "relational", "files"} <= seen["access_patterns"]
 
 
 def test_the_engine_chose_what_each_project_is_made_of(projects):
@@ -100,8 +128,17 @@ def test_the_engine_chose_what_each_project_is_made_of(projects):
         if answers["scenario"] == "web-app":
             assert "AWS::Serverless::HttpApi" in template and "AWS::CloudFront::Distribution" in template
             assert (project / "frontend" / "index.html").is_file()
+        elif answers["scenario"] == "mobile-backend":
+            assert "AWS::AppSync::GraphQLApi" in template and (project / "graphql" / "schema.graphql").is_file()
+            assert ("AWS::OpenSearchServerless::Collection" in template) == (answers["search_engine"] == "opensearch")
+            assert "Pinpoint" in (project / "README.md").read_text(encoding="utf-8")
         else:
             assert "AWS::Serverless::Api" in template
+        if "relational" in PROFILES[name].get("access_patterns", []):
+            assert "AWS::RDS::DBCluster" in template
+            assert ("AWS::RDS::DBProxy" in template) == (answers["relational"] == "rds-proxy")
+            assert ("EnableHttpEndpoint: true" in template) == (answers["relational"] == "data-api")
+            assert f"ReservedConcurrentExecutions: {answers['reserved_concurrency']}" in template
         if PROFILES[name].get("sensitive_data"):
             assert answers["kms"] == "customer-managed"
             assert "KmsKeyId: !GetAtt ProjectKey.Arn" in template

@@ -152,6 +152,7 @@ def test_apply_overrides_parses_by_question_type(kb):
     assert updated["name"] == "ingest"
     assert base["scenario"] == "rest-api"  # the original is unchanged
     assert apply_overrides(base, ["access_patterns="])["access_patterns"] == []
+    assert apply_overrides(base, ["access_patterns=[query, 'files']"])["access_patterns"] == ["query", "files"]
 
 
 @pytest.mark.parametrize(

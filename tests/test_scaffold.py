@@ -30,7 +30,9 @@ def leftovers(parent: Path) -> list[str]:
 def test_copier_questions_match_the_knowledge_definitions():
     config = yaml.safe_load((ROOT / "templates" / "sam" / "copier.yml").read_text(encoding="utf-8"))
     declared = {k for k in config if not k.startswith("_")}
-    computed = {"recommendations", "rejected", "generator_version", "components", "items_store"}
+    # Values computed inside the template (never asked, never remembered) are marked `when: false`.
+    computed = {k for k in declared if isinstance(config[k], dict) and config[k].get("when") is False}
+    assert {"recommendations", "rejected", "components", "items_store"} <= computed
     assert declared - computed == set(question_ids()) | set(decision_ids())
 
 
@@ -175,3 +177,30 @@ def test_build_answers_prefers_decisions_and_flattens_recommendations():
     assert answers["recommendations"][0]["implemented_in"] == [{"where": "template.yaml", "what": "X"}]
     assert answers["rejected"] == [{"id": "a", "title": "A", "changes": "c"}]
     json.dumps(answers)
+
+
+def test_answers_file_records_no_machine_specific_template_path(tmp_path):
+    render(tmp_path / "svc", default_answers())
+    text = (tmp_path / "svc" / ".copier-answers.yml").read_text(encoding="utf-8")
+    answers = yaml.safe_load(text)
+    assert "_src_path" not in answers
+    assert str(scaffold.template_dir()) not in text
+    assert answers["scenario"] == "rest-api"
+
+
+def test_recommendations_markdown_separates_reasons_into_their_own_block(tmp_path):
+    rec = {"id": "rel-throttling", "title": "Throttle the API", "pillars": ["reliability"], "priority": "high",
+           "reasons": ["Peak 100 rps"], "implemented_in": [{"where": "template.yaml", "what": "stage throttling"}]}
+    bare = {"id": "ops-structured-logging", "title": "Log as JSON", "pillars": [], "priority": "",
+            "reasons": ["Always"], "implemented_in": []}
+    render(tmp_path / "svc", default_answers(recommendations=[rec, bare]))
+    text = (tmp_path / "svc" / "RECOMMENDATIONS.md").read_text(encoding="utf-8")
+    assert "`rel-throttling` · priority high · reliability\n\nWhy:\n- Peak 100 rps\n\nWhere this project" in text
+    assert "`ops-structured-logging`\n\nWhy:\n- Always\n" in text
+
+
+def test_profiles_the_template_cannot_build_are_refused_before_rendering(tmp_path):
+    with pytest.raises(ScaffoldError, match="mobile-backend supports auth cognito or iam"):
+        render(tmp_path / "mobile", default_answers({"scenario": "mobile-backend", "auth": "mtls"}))
+    assert not (tmp_path / "mobile").exists()
+    assert not leftovers(tmp_path)

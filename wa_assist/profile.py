@@ -170,7 +170,9 @@ def parse_text_value(question: Question, text: str) -> Any:
             return False
         return text
     if kind is QuestionType.multi:
-        return [part.strip() for part in stripped.split(",") if part.strip()]
+        if stripped.startswith("[") and stripped.endswith("]"):  # YAML-style: [key-value, query]
+            stripped = stripped[1:-1]
+        return [part.strip().strip("'\"") for part in stripped.split(",") if part.strip()]
     if kind is QuestionType.choice:
         return stripped
     return text

@@ -27,11 +27,14 @@ class ScaffoldError(UserError):
 
 # Profiles the template cannot build yet: (condition over the answers, what the user can do instead).
 _NOT_YET_SUPPORTED: list[tuple[Any, str]] = [
-    (lambda a: a.get("scenario") == "mobile-backend",
-     "scenario mobile-backend is not generated yet; choose rest-api or web-app"),
-    (lambda a: a.get("scenario") in ("rest-api", "web-app") and a.get("relational", "none") != "none",
-     "a relational data store (decision relational is {relational}) is not generated yet; "
-     "drop `relational` from access_patterns"),
+    (lambda a: a.get("scenario") == "mobile-backend" and a.get("api_auth") not in ("cognito", "iam"),
+     "scenario mobile-backend supports auth cognito or iam (AppSync authorization), not {api_auth}"),
+    (lambda a: a.get("scenario") == "mobile-backend" and a.get("relational", "none") != "none",
+     "scenario mobile-backend does not generate a relational data store yet (decision relational is "
+     "{relational}); drop `relational` from access_patterns"),
+    (lambda a: a.get("scenario") == "web-app" and a.get("relational", "none") != "none",
+     "scenario web-app does not generate a relational data store yet (decision relational is {relational}); "
+     "drop `relational` from access_patterns, or choose scenario rest-api"),
     (lambda a: a.get("scenario") == "web-app" and a.get("api_auth") in ("lambda-authorizer", "mtls"),
      "scenario web-app supports auth cognito, iam or none (the HTTP API behind the front end), "
      "not {api_auth}"),
