@@ -32,12 +32,6 @@ _NOT_YET_SUPPORTED: list[tuple[Any, str]] = [
     (lambda a: a.get("scenario") == "mobile-backend" and a.get("relational", "none") != "none",
      "scenario mobile-backend does not generate a relational data store yet (decision relational is "
      "{relational}); drop `relational` from access_patterns"),
-    (lambda a: a.get("scenario") == "web-app" and a.get("relational", "none") != "none",
-     "scenario web-app does not generate a relational data store yet (decision relational is {relational}); "
-     "drop `relational` from access_patterns, or choose scenario rest-api"),
-    (lambda a: a.get("scenario") == "web-app" and a.get("api_auth") in ("lambda-authorizer", "mtls"),
-     "scenario web-app supports auth cognito, iam or none (the HTTP API behind the front end), "
-     "not {api_auth}"),
 ]
 
 
@@ -141,18 +135,25 @@ def _isolated_environment(workdir: Path) -> Iterator[None]:
 
 def _copier_render(src: Path, dst: Path, answers: Mapping[str, Any]) -> None:
     import copier
+    from plumbum import local
 
-    copier.run_copy(
-        str(src),
-        str(dst),
-        data=dict(answers),
-        defaults=True,
-        quiet=True,
-        unsafe=False,
-        vcs_ref=None,
-        overwrite=False,
-        skip_tasks=True,
-    )
+    from wa_assist.jinja_cache import compiled_template_cache
+
+    # Copier looks git up through plumbum. The template is a plain folder and the render goes to a
+    # fresh temporary folder, so git has nothing to do here; without it Copier cannot touch the index
+    # of a repository the destination sits in, and skips a git call for every file it writes.
+    with compiled_template_cache(), local.env(PATH=""):
+        copier.run_copy(
+            str(src),
+            str(dst),
+            data=dict(answers),
+            defaults=True,
+            quiet=True,
+            unsafe=False,
+            vcs_ref=None,
+            overwrite=False,
+            skip_tasks=True,
+        )
 
 
 def _files(root: Path) -> list[Path]:
