@@ -154,3 +154,4 @@ def test_search_does_not_import_textual_or_copier():
     subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip().splitlines()[-1] == "[]"
+

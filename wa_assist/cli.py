@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export-lens", parents=[common], help="export the lens as a Well-Architected Tool custom lens (JSON)")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
+    p = sub.add_parser("profile", parents=[common], help="write a profile file with the default answers, to edit")
+    p.add_argument("file", help="profile to create (.yaml, or .json); never overwritten")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="answer a question (repeatable)")
+
     p = sub.add_parser("recommend", parents=[common], help="recommendations for a workload profile")
     p.add_argument("--profile", required=True, metavar="FILE", help="profile file (YAML or JSON)")
     p.add_argument("--format", choices=("table", "markdown", "json"), default="table")
@@ -100,6 +104,7 @@ COMMANDS = {
     "schema": "wa_assist.commands.lookup:schema",
     "export-lens": "wa_assist.commands.lookup:export_lens",
     "recommend": "wa_assist.commands.recommend:run",
+    "profile": "wa_assist.commands.profile:run",
     "new": "wa_assist.commands.new:run",
     "interview": "wa_assist.commands.interview:run",
 }

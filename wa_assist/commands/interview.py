@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import os
+import sys
 from argparse import Namespace
+
+from wa_assist.errors import UserError
 
 READY_EXIT_ENV = "WA_ASSIST_EXIT_WHEN_READY"
 """When set to 1, the interview exits as soon as the first question is shown (start-up benchmarks)."""
 
 
 def run(args: Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError(
+            "the interview needs an interactive terminal. In scripts and CI, write a profile with "
+            "`wa-assist profile FILE --set scenario=...`, then run `wa-assist recommend --profile FILE` or "
+            "`wa-assist new DEST --profile FILE`; `wa-assist --help` lists every command"
+        )
     from wa_assist.kb import load_knowledge
     from wa_assist.tui import make_app
 
