@@ -66,13 +66,6 @@ PROFILES: dict[str, dict] = {
 
 # Profiles the template cannot build yet: they must stop with a clear error and write nothing.
 NOT_YET_SUPPORTED: dict[str, tuple[dict, str]] = {
-    "mobile-lambda-authorizer": ({"scenario": "mobile-backend", "auth": "lambda-authorizer"},
-                                 "mobile-backend supports auth"),
-    "mobile-public": ({"scenario": "mobile-backend", "auth": "none"}, "mobile-backend supports auth"),
-    "mobile-relational": ({"scenario": "mobile-backend", "access_patterns": ["relational"]}, "relational"),
-    "web-relational": ({"scenario": "web-app", "access_patterns": ["relational"]}, "relational"),
-    "web-mtls": ({"scenario": "web-app", "auth": "mtls"}, "web-app supports auth"),
-    "web-lambda-authorizer": ({"scenario": "web-app", "auth": "lambda-authorizer"}, "web-app supports auth"),
 }
 # Decisions changed after the engine ran (see the module docstring), per profile.
 SWAPPED_DECISIONS = {"rest-cognito-steady-canary-relational-data-api": {"relational": "data-api"}}

@@ -160,7 +160,9 @@ def test_decisions_with_a_component_are_built(rendered):
             for stage in ("dev", "prod"):
                 signed = deploy[stage]["deploy"]["parameters"]["signing_profiles"].split()
                 assert sorted(s.split("=")[0] for s in signed) == sorted(
-                    re.findall(r"^  (\w+):\n    Type: AWS::Serverless::Function", template, re.M)), name
+                    re.findall(r"^  (\w+):\n    Type: AWS::Serverless::Function", template, re.MULTILINE)), name
+            pipeline = (dest / ".github/workflows/pipeline.yaml").read_text(encoding="utf-8")
+            assert pipeline.count("--signing-profiles") == 2, name
         else:
             assert template.count("id: CKV_AWS_272") == functions, name
         has_secret = "ThirdPartySecret" in template
@@ -168,6 +170,7 @@ def test_decisions_with_a_component_are_built(rendered):
         if has_secret:
             assert list(dest.glob("src/*/credentials.py")) and (dest / "tests/unit/test_credentials.py").is_file()
             assert "AWSSecretsManagerGetSecretValuePolicy:\n            SecretArn: !Ref ThirdPartySecret" in template
+            assert ("KmsKeyId: !Ref ProjectKey" in template) == (answers["kms"] == "customer-managed"), name
 
 
 def test_provisioned_tables_scale(rendered):
@@ -186,3 +189,13 @@ def test_provisioned_tables_scale(rendered):
             for dim in ("Read", "Write"):
                 assert (str({"Fn::Sub": f"table/${{{table}}}"}), f"dynamodb:table:{dim}CapacityUnits") in scaled, (
                     name, table, dim)
+
+
+def test_every_where_in_the_knowledge_base_follows_the_convention(kb, rendered):
+    """Also claims no rendered profile triggers: a relative path or glob that names a file of some project."""
+    wrong = []
+    for entry in kb.entries.values():
+        for impl in entry.advice.implemented_in if entry.advice else []:
+            if re.search(r"[<>{}\\]", impl.where) or not any(matches(dest, impl.where) for dest, _ in rendered.values()):
+                wrong.append(f"{entry.id}: {impl.where}")
+    assert wrong == []

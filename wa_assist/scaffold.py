@@ -27,11 +27,10 @@ class ScaffoldError(UserError):
 
 # Profiles the template cannot build yet: (condition over the answers, what the user can do instead).
 _NOT_YET_SUPPORTED: list[tuple[Any, str]] = [
-    (lambda a: a.get("scenario") == "mobile-backend" and a.get("api_auth") not in ("cognito", "iam"),
-     "scenario mobile-backend supports auth cognito or iam (AppSync authorization), not {api_auth}"),
-    (lambda a: a.get("scenario") == "mobile-backend" and a.get("relational", "none") != "none",
-     "scenario mobile-backend does not generate a relational data store yet (decision relational is "
-     "{relational}); drop `relational` from access_patterns"),
+    (lambda a: a.get("scenario") in ("rest-api", "web-app", "mobile-backend")
+     and a.get("search_engine") == "opensearch" and a.get("relational", "none") != "none",
+     "full-text search is generated over the DynamoDB item store only, and decision relational is "
+     "{relational}; drop `full-text-search` or `relational` from access_patterns"),
 ]
 
 

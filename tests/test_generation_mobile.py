@@ -1,0 +1,266 @@
+"""Quality gate for AppSync authorization and data options, full-text search, DAX and the REST stage cache.
+
+Projects are rendered the way users get them (profile file -> engine decisions -> scaffold.new_project)
+and must be clean on every external judge (cfn-lint with the Serverless Rules on template.yaml and on the
+SAM-expanded template, checkov, the generated unit tests). Each judge runs once over all projects.
+
+Together the profiles cover: mobile-backend with every auth value (lambda-authorizer, none, mtls mapped
+to IAM, cognito, iam) and every relational decision (none, rds-proxy, data-api); search_engine opensearch
+for rest-api, web-app and mobile-backend; dax for rest-api and web-app (and a mobile profile whose reads
+qualify for DAX, which AppSync cannot use); api_cache on and off for rest-api. The engine never chooses
+the RDS Data API (it prefers RDS Proxy), so one project swaps that single decision after the engine ran.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests import judges
+from wa_assist.engine import recommend
+from wa_assist.kb import load_knowledge
+from wa_assist.profile import load_profile
+from wa_assist.scaffold import ScaffoldError, build_answers, new_project, render
+
+pytestmark = pytest.mark.judges
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "mobile-authorizer-search-spiky-canary": {
+        "scenario": "mobile-backend", "auth": "lambda-authorizer", "traffic": "spiky", "deployment": "canary",
+        "access_patterns": ["key-value", "full-text-search"]},
+    "mobile-public-steady-linear-readheavy": {
+        "scenario": "mobile-backend", "auth": "none", "traffic": "steady", "deployment": "linear",
+        "read_heavy": True, "p99_latency_ms": 50, "cost_priority": "performance"},
+    "mobile-mtls-sensitive-bluegreen": {
+        "scenario": "mobile-backend", "auth": "mtls", "sensitive_data": True, "deployment": "blue-green",
+        "traffic": "unpredictable"},
+    "mobile-relational-authorizer-sensitive": {
+        "scenario": "mobile-backend", "auth": "lambda-authorizer", "access_patterns": ["relational"],
+        "sensitive_data": True, "deployment": "all-at-once"},
+    "mobile-relational-data-api-cognito": {
+        "scenario": "mobile-backend", "auth": "cognito", "access_patterns": ["relational", "key-value"],
+        "cost_priority": "lowest-cost", "deployment": "canary"},
+    "rest-cognito-search-cache-sensitive": {
+        "scenario": "rest-api", "auth": "cognito", "read_heavy": True, "sensitive_data": True,
+        "access_patterns": ["key-value", "full-text-search", "query"], "cost_priority": "lowest-cost"},
+    "rest-mtls-dax-sensitive": {
+        "scenario": "rest-api", "auth": "mtls", "read_heavy": True, "p99_latency_ms": 50, "sensitive_data": True,
+        "access_patterns": ["key-value", "query"], "cost_priority": "performance", "deployment": "linear"},
+    "rest-authorizer-search-nocache": {
+        "scenario": "rest-api", "auth": "lambda-authorizer", "access_patterns": ["key-value", "full-text-search"],
+        "deployment": "blue-green"},
+    "web-iam-dax-search": {
+        "scenario": "web-app", "auth": "iam", "read_heavy": True, "p99_latency_ms": 80,
+        "access_patterns": ["key-value", "full-text-search"], "cost_priority": "balanced"},
+    "web-public-search": {
+        "scenario": "web-app", "auth": "none", "access_patterns": ["key-value", "full-text-search"],
+        "traffic": "spiky"},
+}
+# Decisions changed after the engine ran (see the module docstring), per profile.
+SWAPPED_DECISIONS = {"mobile-relational-data-api-cognito": {"relational": "data-api"}}
+
+# Still refused, with the message a user sees.
+REFUSED: dict[str, tuple[dict[str, Any], str]] = {
+    "rest-relational-search": ({"scenario": "rest-api", "access_patterns": ["relational", "full-text-search"]},
+                               "full-text search is generated over the DynamoDB item store only"),
+    "mobile-relational-search": ({"scenario": "mobile-backend", "auth": "cognito",
+                                  "access_patterns": ["relational", "full-text-search"]},
+                                 "drop `full-text-search` or `relational`"),
+}
+
+
+def generate(root: Path, name: str, profile: dict[str, Any]) -> Path:
+    source = root / "profiles" / f"{name}.yaml"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text(yaml.safe_dump({"name": name[:40].rstrip("-"), **profile}), encoding="utf-8")
+    dest = root / "projects" / name
+    if name not in SWAPPED_DECISIONS:
+        new_project(dest, profile=source)
+        return dest
+    kb = load_knowledge()
+    prof = load_profile(source, kb.questions)
+    answers = build_answers(prof.to_dict(), recommend(kb, prof))
+    assert answers["relational"] == "rds-proxy"  # what the engine chose; the swap below is the only change
+    render(dest, {**answers, **SWAPPED_DECISIONS[name]})
+    return dest
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("generated-mobile")
+    return {name: generate(root, name, profile) for name, profile in PROFILES.items()}
+
+
+@pytest.fixture(scope="module")
+def answers(projects) -> dict[str, dict[str, Any]]:
+    return {name: yaml.safe_load((p / ".copier-answers.yml").read_text(encoding="utf-8"))
+            for name, p in projects.items()}
+
+
+@pytest.fixture(scope="module")
+def expanded(projects, tmp_path_factory):
+    out = tmp_path_factory.mktemp("expanded-mobile")
+    return judges.expand_all([p / "template.yaml" for p in projects.values()], out)
+
+
+def read(project: Path, rel: str) -> str:
+    return (project / rel).read_text(encoding="utf-8")
+
+
+def test_profiles_cover_every_value_of_the_options(answers):
+    mobile = [a for a in answers.values() if a["scenario"] == "mobile-backend"]
+    assert {a["auth"] for a in mobile} == {"cognito", "lambda-authorizer", "none", "mtls"}
+    assert {a["api_auth"] for a in mobile} == {"cognito", "lambda-authorizer", "none", "iam"}
+    assert {a["relational"] for a in mobile} == {"none", "rds-proxy", "data-api"}
+    searched = {a["scenario"] for a in answers.values() if a["search_engine"] == "opensearch"}
+    assert searched == {"rest-api", "web-app", "mobile-backend"}
+    assert {a["scenario"] for a in answers.values() if a["dax"]} >= {"rest-api", "web-app"}
+    assert {a["api_cache"] for a in answers.values() if a["scenario"] == "rest-api"} == {True, False}
+
+
+def test_appsync_authorization_follows_the_profile(projects, answers):
+    for name, project in projects.items():
+        a = answers[name]
+        if a["scenario"] != "mobile-backend":
+            continue
+        template, readme = read(project, "template.yaml"), read(project, "README.md")
+        recommendations = read(project, "RECOMMENDATIONS.md")
+        expected = {"cognito": "AMAZON_COGNITO_USER_POOLS", "lambda-authorizer": "AWS_LAMBDA",
+                    "none": "API_KEY", "iam": "AWS_IAM"}[a["api_auth"]]
+        assert f"AuthenticationType: {expected}" in template, name
+        if a["api_auth"] == "lambda-authorizer":
+            assert "AuthorizerInvokePermission" in template and "Principal: appsync.amazonaws.com" in template
+            assert (project / "src" / "authorizer" / "app.py").is_file()
+            assert '"isAuthorized"' in read(project, "src/authorizer/app.py")
+        if a["api_auth"] == "none":
+            assert "AWS::AppSync::ApiKey" in template and "RateBasedStatement" in template
+            assert "\n      Expires:" not in template  # AppSync's default: 7 days after creation
+            assert "API keys are not authorization" in readme
+            assert "API keys are not authorization" in recommendations
+        if a["auth"] == "mtls":
+            assert a["api_auth"] == "iam"
+            assert "mutual TLS is not available" in readme
+            assert "AppSync has no mutual TLS" in recommendations
+            assert "maps it to IAM" in recommendations  # the engine's reason, shown to the user
+
+
+def test_relational_mobile_backends_resolve_items_over_aurora(projects, answers):
+    for name, project in projects.items():
+        a = answers[name]
+        if a["scenario"] != "mobile-backend":
+            continue
+        template, schema = read(project, "template.yaml"), read(project, "graphql/schema.graphql")
+        relational = a["relational"] != "none"
+        assert ("AWS::RDS::DBCluster" in template) == relational, name
+        assert ("ArchiveFunction:" in template) == (not relational)
+        assert ("archiveItem" in schema) == (not relational)
+        assert (project / "graphql" / "resolvers").is_dir() == (not relational)
+        if relational:
+            assert "Type: AWS_LAMBDA" in template and "LambdaFunctionArn: !Ref ItemsFunction.Alias" in template
+            assert ("AWS::RDS::DBProxy" in template) == (a["relational"] == "rds-proxy")
+            assert ("EnableHttpEndpoint: true" in template) == (a["relational"] == "data-api")
+            assert ("psycopg" in read(project, "src/items/requirements.txt")) == (a["relational"] == "rds-proxy")
+
+
+def test_full_text_search_indexes_and_serves_every_api(projects, answers):
+    for name, project in projects.items():
+        a = answers[name]
+        template = read(project, "template.yaml")
+        search = a["search_engine"] == "opensearch"
+        assert ("AWS::OpenSearchServerless::Collection" in template) == search, name
+        assert (project / "src" / "search" / "app.py").is_file() == search
+        if not search:
+            continue
+        assert "StreamViewType: NEW_IMAGE" in template
+        assert "ReportBatchItemFailures" in template and "Destination: !GetAtt IndexFailureQueue.Arn" in template
+        assert "${IndexerFunctionRole.Arn}" in template and "${SearchFunctionRole.Arn}" in template
+        assert "AWSOwnedKey" in template and '"AllowFromPublic":true' in template
+        if a["scenario"] == "mobile-backend":
+            assert "searchItems(q: String!" in read(project, "graphql/schema.graphql")
+            assert "FieldName: searchItems" in template
+        else:
+            assert "Path: /search" in template
+            assert "GET /search?q=" in read(project, "README.md")
+
+
+def test_dax_fronts_the_table_for_rest_and_web(projects, answers):
+    for name, project in projects.items():
+        a = answers[name]
+        template = read(project, "template.yaml")
+        dax = a["dax"] and a["scenario"] in ("rest-api", "web-app")
+        assert ("AWS::DAX::Cluster" in template) == dax, name
+        if a["dax"] and a["scenario"] == "mobile-backend":
+            assert "No DAX cluster" in read(project, "README.md")
+        if not dax:
+            continue
+        assert "SSEEnabled: true" in template and "ClusterEndpointEncryptionType: TLS" in template
+        assert "AWS::DAX::SubnetGroup" in template and "NatGateway" not in template
+        assert "VpcEndpointType: Gateway" in template
+        assert "DAX_ENDPOINT: !GetAtt DaxCluster.ClusterDiscoveryEndpointURL" in template
+        assert "Resource: !GetAtt DaxCluster.Arn" in template and "dax:*" not in template
+        assert "amazon-dax-client" in read(project, "src/items/requirements.txt")
+        assert (project / "tests" / "unit" / "test_dax.py").is_file()
+
+
+def test_rest_stage_cache_follows_the_decision(projects, answers):
+    for name, project in projects.items():
+        a = answers[name]
+        if a["scenario"] != "rest-api":
+            continue
+        template = read(project, "template.yaml")
+        assert ("CacheClusterEnabled: true" in template) == a["api_cache"], name
+        assert ("id: CKV_AWS_120" in template) == (not a["api_cache"])
+        if a["api_cache"]:
+            assert "CacheDataEncrypted: true" in template
+            assert 'ResourcePath: "/~1items~1{id}"' in template
+            assert "method.request.path.id" in template
+            if a["sensitive_data"] and a["api_auth"] in ("cognito", "lambda-authorizer"):
+                assert "method.request.header.Authorization" in template
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_profiles_still_refused_stop_with_a_clear_error(case, tmp_path):
+    profile, expected = REFUSED[case]
+    with pytest.raises(ScaffoldError, match=expected):
+        generate(tmp_path, case, profile)
+    assert not (tmp_path / "projects" / case).exists()
+
+
+def test_cfn_lint_with_serverless_rules_is_clean(projects):
+    findings = judges.cfn_lint([p / "template.yaml" for p in projects.values()])
+    assert {str(k): v for k, v in findings.items() if v} == {}
+
+
+def test_sam_transform_succeeds_and_expanded_templates_lint_clean(expanded):
+    files, errors = expanded
+    assert errors == {}
+    findings = judges.cfn_lint(list(files.values()))
+    assert {str(k): v for k, v in findings.items() if v} == {}
+
+
+def test_checkov_has_no_failed_check(projects):
+    folder = next(iter(projects.values())).parent
+    assert judges.checkov(folder) == []
+
+
+def test_every_checkov_skip_has_a_written_reason(projects):
+    from cfnlint.decode import decode
+
+    problems = []
+    for name, project in projects.items():
+        template, _ = decode(str(project / "template.yaml"))
+        problems += [f"{name}: {p}" for p in judges.checkov_skips_without_reason(template)]
+    assert problems == []
+
+
+def test_generated_unit_tests_pass(projects):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(projects, pool.map(judges.project_tests, projects.values())))
+    failed = {name: r.stdout[-3000:] + r.stderr[-1500:] for name, r in results.items() if r.returncode != 0}
+    assert failed == {}
+    for name, r in results.items():
+        assert " passed" in r.stdout, f"{name}: no test ran"

@@ -1,0 +1,243 @@
+"""Quality gate for the web-app authentication options, relational data behind the HTTP API, the files
+bucket and the queue in front of asynchronous work (rest-api and web-app).
+
+Each profile goes through the real path: profile file -> wa_assist.profile -> the engine's decisions ->
+wa_assist.scaffold.new_project, and every judge runs once over all projects (cfn-lint with the
+Serverless Rules on template.yaml and on the SAM-expanded template, checkov, the project's own tests).
+The engine prefers RDS Proxy, so one project swaps that single decision to the RDS Data API after the
+engine ran, to keep that path judged too.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests import judges
+from wa_assist.engine import recommend
+from wa_assist.kb import load_knowledge
+from wa_assist.profile import load_profile
+from wa_assist.scaffold import build_answers, new_project, render
+
+pytestmark = pytest.mark.judges
+
+PROFILES: dict[str, dict] = {
+    "web-authorizer-async-files-sensitive": {
+        "scenario": "web-app", "auth": "lambda-authorizer", "invocation": "async", "traffic": "spiky",
+        "deployment": "canary", "sensitive_data": True, "access_patterns": ["key-value", "files"],
+        "data_retention_days": 30},
+    "web-mtls-relational-proxy": {
+        "scenario": "web-app", "auth": "mtls", "traffic": "steady", "deployment": "linear",
+        "access_patterns": ["relational"]},
+    "web-cognito-relational-data-api-async": {
+        "scenario": "web-app", "auth": "cognito", "invocation": "async", "traffic": "unpredictable",
+        "deployment": "all-at-once", "access_patterns": ["relational", "key-value"], "cost_priority": "lowest-cost"},
+    "web-iam-async": {
+        "scenario": "web-app", "auth": "iam", "invocation": "async", "deployment": "blue-green",
+        "architecture": "x86_64", "runtime": "python3.12"},
+    "web-public-files": {
+        "scenario": "web-app", "auth": "none", "access_patterns": ["key-value", "files"], "global_users": True},
+    "rest-cognito-async-files": {
+        "scenario": "rest-api", "auth": "cognito", "invocation": "async", "traffic": "spiky",
+        "access_patterns": ["key-value", "files"]},
+    "rest-mtls-async-relational-proxy": {
+        "scenario": "rest-api", "auth": "mtls", "invocation": "async", "sensitive_data": True,
+        "access_patterns": ["relational"]},
+    "rest-iam-files-sensitive": {
+        "scenario": "rest-api", "auth": "iam", "sensitive_data": True, "access_patterns": ["files", "query"],
+        "data_retention_days": 90},
+}
+SWAPPED_DECISIONS = {"web-cognito-relational-data-api-async": {"relational": "data-api"}}
+
+
+def generate(root: Path, name: str, profile: dict) -> Path:
+    source = root / "profiles" / f"{name}.yaml"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text(yaml.safe_dump({"name": name[:40].rstrip("-"), **profile}), encoding="utf-8")
+    dest = root / "projects" / name
+    if name not in SWAPPED_DECISIONS:
+        new_project(dest, profile=source)
+        return dest
+    kb = load_knowledge()
+    prof = load_profile(source, kb.questions)
+    answers = build_answers(prof.to_dict(), recommend(kb, prof))
+    assert answers["relational"] == "rds-proxy"  # what the engine chose; the swap below is the only change
+    render(dest, {**answers, **SWAPPED_DECISIONS[name]})
+    return dest
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("generated-webapp")
+    return {name: generate(root, name, profile) for name, profile in PROFILES.items()}
+
+
+@pytest.fixture(scope="module")
+def expanded(projects, tmp_path_factory):
+    out = tmp_path_factory.mktemp("expanded-webapp")
+    return judges.expand_all([p / "template.yaml" for p in projects.values()], out)
+
+
+def _answers(project: Path) -> dict:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+
+
+def _expanded_template(expanded, project: Path) -> dict:
+    files, _ = expanded
+    return json.loads(files[project / "template.yaml"].read_text(encoding="utf-8"))
+
+
+def _resources(template: dict, kind: str) -> dict:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_profiles_cover_every_new_option(projects):
+    web_auth = {p["auth"] for p in PROFILES.values() if p["scenario"] == "web-app"}
+    assert web_auth == {"cognito", "iam", "lambda-authorizer", "mtls", "none"}
+    seen = {(a["scenario"], a["relational"]) for a in map(_answers, projects.values())}
+    assert {("web-app", "rds-proxy"), ("web-app", "data-api"), ("rest-api", "rds-proxy")} <= seen
+    for decision in ("files_bucket", "async_queue"):
+        chosen = {(a["scenario"], a["kms"]) for a in map(_answers, projects.values()) if a[decision]}
+        assert {s for s, _ in chosen} == {"rest-api", "web-app"}, decision
+        assert {k for _, k in chosen} == {"aws-managed", "customer-managed"}, decision
+
+
+def test_web_app_lambda_authorizer_is_a_request_authorizer_with_simple_responses(projects, expanded):
+    project = projects["web-authorizer-async-files-sensitive"]
+    body = _expanded_template(expanded, project)["Resources"]["HttpApi"]["Properties"]["Body"]
+    authorizer = body["components"]["securitySchemes"]["LambdaAuthorizer"]["x-amazon-apigateway-authorizer"]
+    assert authorizer["type"] == "request"
+    assert authorizer["authorizerPayloadFormatVersion"] == "2.0" and authorizer["enableSimpleResponses"] is True
+    assert authorizer["identitySource"] == ["$request.header.Authorization"]
+    for path, methods in body["paths"].items():
+        for method, operation in methods.items():
+            assert operation.get("security") == [{"LambdaAuthorizer": []}], (path, method)
+    assert "isAuthorized" in (project / "src" / "authorizer" / "app.py").read_text(encoding="utf-8")
+
+
+def test_web_app_mtls_uses_a_custom_domain_and_disables_execute_api(projects, expanded):
+    project = projects["web-mtls-relational-proxy"]
+    template = _expanded_template(expanded, project)
+    (domain,) = _resources(template, "AWS::ApiGatewayV2::DomainName").values()
+    assert domain["Properties"]["MutualTlsAuthentication"] == {"TruststoreUri": {"Ref": "TruststoreUri"}}
+    assert domain["Properties"]["DomainNameConfigurations"][0]["SecurityPolicy"] == "TLS_1_2"
+    assert _resources(template, "AWS::ApiGatewayV2::ApiMapping")
+    assert template["Resources"]["HttpApi"]["Properties"]["DisableExecuteApiEndpoint"] is True
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "CloudFront does not present client certificates" in readme
+
+
+def test_web_app_relational_reuses_aurora_behind_the_http_api(projects):
+    for name, proxy in [("web-mtls-relational-proxy", True), ("web-cognito-relational-data-api-async", False)]:
+        template = (projects[name] / "template.yaml").read_text(encoding="utf-8")
+        assert "AWS::Serverless::HttpApi" in template and "AWS::RDS::DBCluster" in template
+        assert ("AWS::RDS::DBProxy" in template) == proxy
+        assert ("EnableHttpEndpoint: true" in template) == (not proxy)
+
+
+def test_files_bucket_is_private_encrypted_and_presigned(projects, expanded):
+    for name, project in projects.items():
+        answers = _answers(project)
+        if not answers["files_bucket"]:
+            assert not (project / "src" / "files").exists()
+            continue
+        template = _expanded_template(expanded, project)
+        bucket = template["Resources"]["FilesBucket"]["Properties"]
+        assert all(bucket["PublicAccessBlockConfiguration"].values())
+        assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+        sse = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+        assert sse["SSEAlgorithm"] == ("aws:kms" if answers["kms"] == "customer-managed" else "AES256")
+        expiry = [r.get("ExpirationInDays") for r in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r]
+        assert expiry == ([answers["data_retention_days"]] if answers["data_retention_days"] > 0 else [])
+        policy = template["Resources"]["FilesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+        assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+                   for s in policy)
+        role = template["Resources"]["FilesFunctionRole"]["Properties"]
+        actions = {a for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]
+                   for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]) if "s3:" in str(a)}
+        assert actions == {"s3:GetObject", "s3:PutObject", "s3:ListBucket"}
+        app = (project / "src" / "files" / "app.py").read_text(encoding="utf-8")
+        assert '@app.post("/files")' in app and '@app.get("/files/<key>")' in app
+        assert "generate_presigned_url" in app
+
+
+def test_async_queue_is_a_direct_sqs_integration_with_a_worker(projects, expanded):
+    for name, project in projects.items():
+        answers = _answers(project)
+        if not answers["async_queue"]:
+            assert "JobsQueue" not in (project / "template.yaml").read_text(encoding="utf-8")
+            continue
+        template = _expanded_template(expanded, project)
+        resources = template["Resources"]
+        queue = resources["JobsQueue"]["Properties"]
+        assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["JobsDLQ", "Arn"]}
+        assert ("KmsMasterKeyId" in queue) == (answers["kms"] == "customer-managed")
+        assert queue.get("SqsManagedSseEnabled", False) == (answers["kms"] != "customer-managed")
+        assert resources["JobsDLQ"]["Metadata"]["cfn-lint"]["config"]["ignore_checks"] == ["ES6000"]
+        assert resources["JobsDLQDepthAlarm"]["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        mapping = resources["QueueWorkerEventSourceMapping"]["Properties"]
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        statements = resources["ApiQueueRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        assert statements[0]["Action"] == "sqs:SendMessage"
+        assert statements[0]["Resource"] == {"Fn::GetAtt": ["JobsQueue", "Arn"]}
+        if answers["scenario"] == "web-app":
+            operation = resources["HttpApi"]["Properties"]["Body"]["paths"]["/jobs"]["post"]
+            integration = operation["x-amazon-apigateway-integration"]
+            assert integration["type"] == "aws_proxy" and integration["integrationSubtype"] == "SQS-SendMessage"
+            assert integration["responseParameters"] == {"200": {"overwrite:statusCode": "202"}}
+        else:
+            operation = resources["Api"]["Properties"]["Body"]["paths"]["/jobs"]["post"]
+            integration = operation["x-amazon-apigateway-integration"]
+            assert integration["type"] == "aws" and ":sqs:path/" in integration["uri"]["Fn::Sub"]
+            assert "Action=SendMessage" in integration["requestTemplates"]["application/json"]
+            assert integration["responses"]["2\\d{2}"]["statusCode"] == "202"
+            assert operation["x-amazon-apigateway-request-validator"] == "body-only"
+        if answers["api_auth"] in ("cognito", "iam", "lambda-authorizer"):
+            assert operation.get("security"), f"{name}: /jobs has no authorizer"
+        worker = (project / "src" / "queue_worker" / "app.py").read_text(encoding="utf-8")
+        assert "BatchProcessor" in worker and "process_partial_response" in worker
+        assert ("idempotent_function" in worker) == answers["idempotency"]
+
+
+def test_cfn_lint_with_serverless_rules_is_clean(projects):
+    findings = judges.cfn_lint([p / "template.yaml" for p in projects.values()])
+    assert {str(k): v for k, v in findings.items() if v} == {}
+
+
+def test_sam_transform_succeeds_and_expanded_templates_lint_clean(expanded):
+    files, errors = expanded
+    assert errors == {}
+    findings = judges.cfn_lint(list(files.values()))
+    assert {str(k): v for k, v in findings.items() if v} == {}
+
+
+def test_checkov_has_no_failed_check(projects):
+    folder = next(iter(projects.values())).parent
+    assert judges.checkov(folder) == []
+
+
+def test_every_checkov_skip_has_a_written_reason(projects):
+    from cfnlint.decode import decode
+
+    problems = []
+    for name, project in projects.items():
+        template, _ = decode(str(project / "template.yaml"))
+        problems += [f"{name}: {p}" for p in judges.checkov_skips_without_reason(template)]
+    assert problems == []
+
+
+def test_generated_unit_tests_pass(projects):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(projects, pool.map(judges.project_tests, projects.values())))
+    failed = {name: r.stdout[-3000:] + r.stderr[-1500:] for name, r in results.items() if r.returncode != 0}
+    assert failed == {}
+    for name, r in results.items():
+        assert " passed" in r.stdout, f"{name}: no test ran"
+    for name, project in projects.items():
+        answers = _answers(project)
+        assert (project / "tests" / "unit" / "test_files.py").is_file() == answers["files_bucket"], name
+        assert (project / "tests" / "unit" / "test_queue_worker.py").is_file() == answers["async_queue"], name
