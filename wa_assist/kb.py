@@ -338,60 +338,48 @@ class _Checker:
                 self.condition(key, ("advice", "implemented_in", i, "when"), impl.when, entry.id, decisions=True)
 
 
-def _build(parsed: list[_Parsed], problems: list[Problem]) -> KnowledgeBase:
-    entries: dict[str, Entry] = {}
-    origins: dict[str, str] = {}
-    questions: list[Question] = []
-    decisions: dict[str, Decision] = {}
-    abbreviations: list[Abbreviation] = []
-    lens_questions: dict[str, LensQuestion] = {}
-    where: dict[str, tuple[Located, tuple[Any, ...]]] = {}
+# The sections whose items carry a unique id: section name -> (key prefix, what to call a duplicate).
+_ID_SECTIONS = {
+    "entries": ("entry", "duplicate id"),
+    "questions": ("question", "duplicate question id"),
+    "decisions": ("decision", "duplicate decision id"),
+    "lens_questions": ("lens", "duplicate lens question"),
+}
 
-    def first_seen(key: str) -> str:
-        located, loc = where[key]
-        return f"{located.path}:{located.line_of(loc)}"
+
+def _build(parsed: list[_Parsed], problems: list[Problem]) -> KnowledgeBase:
+    sections: dict[str, dict[str, Any]] = {name: {} for name in _ID_SECTIONS}
+    origins: dict[str, str] = {}
+    abbreviations: list[Abbreviation] = []
+    where: dict[str, tuple[Located, tuple[Any, ...]]] = {}
 
     for item in parsed:
         located, model = item.located, item.model
-        for i, entry in enumerate(model.entries):
-            key = f"entry:{entry.id}"
-            if key in where:
-                problems.append(
-                    Problem(located.path, located.line_of(("entries", i, "id")), f"duplicate id; first defined at {first_seen(key)}", entry=entry.id, field="id")
-                )
-                continue
-            where[key] = (located, ("entries", i))
-            entries[entry.id] = entry
-            origins[entry.id] = located.path
-        for i, question in enumerate(model.questions):
-            key = f"question:{question.id}"
-            if key in where:
-                problems.append(
-                    Problem(located.path, located.line_of(("questions", i, "id")), f"duplicate question id; first defined at {first_seen(key)}", field="id")
-                )
-                continue
-            where[key] = (located, ("questions", i))
-            questions.append(question)
-        for i, decision in enumerate(model.decisions):
-            key = f"decision:{decision.id}"
-            if key in where:
-                problems.append(
-                    Problem(located.path, located.line_of(("decisions", i, "id")), f"duplicate decision id; first defined at {first_seen(key)}", field="id")
-                )
-                continue
-            where[key] = (located, ("decisions", i))
-            decisions[decision.id] = decision
+        for section, (prefix, duplicate) in _ID_SECTIONS.items():
+            for i, obj in enumerate(getattr(model, section)):
+                key = f"{prefix}:{obj.id}"
+                if key in where:
+                    first, loc = where[key]
+                    problems.append(
+                        Problem(
+                            located.path,
+                            located.line_of((section, i, "id")),
+                            f"{duplicate}; first defined at {first.path}:{first.line_of(loc)}",
+                            entry=obj.id if section == "entries" else None,
+                            field="id",
+                        )
+                    )
+                    continue
+                where[key] = (located, (section, i))
+                sections[section][obj.id] = obj
+                if section == "entries":
+                    origins[obj.id] = located.path
         abbreviations.extend(model.abbreviations)
-        for i, lq in enumerate(model.lens_questions):
-            key = f"lens:{lq.id}"
-            if key in where:
-                problems.append(
-                    Problem(located.path, located.line_of(("lens_questions", i, "id")), f"duplicate lens question; first defined at {first_seen(key)}", field="id")
-                )
-                continue
-            where[key] = (located, ("lens_questions", i))
-            lens_questions[lq.id] = lq
 
+    entries: dict[str, Entry] = sections["entries"]
+    questions: list[Question] = list(sections["questions"].values())
+    decisions: dict[str, Decision] = sections["decisions"]
+    lens_questions: dict[str, LensQuestion] = sections["lens_questions"]
     kb = KnowledgeBase(
         entries=entries,
         questions=questions,
