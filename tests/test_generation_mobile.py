@@ -6,7 +6,8 @@ SAM-expanded template, checkov, the generated unit tests). Each judge runs once 
 
 Together the profiles cover: mobile-backend with every auth value (lambda-authorizer, none, mtls mapped
 to IAM, cognito, iam) and every relational decision (none, rds-proxy, data-api); search_engine opensearch
-for rest-api, web-app and mobile-backend; dax for rest-api and web-app (and a mobile profile whose reads
+for rest-api, web-app and mobile-backend; dax for rest-api and web-app (alone and together with search, the
+files bucket, the async queue, Step Functions, secrets and code signing; and a mobile profile whose reads
 qualify for DAX, which AppSync cannot use); api_cache on and off for rest-api. The engine never chooses
 the RDS Data API (it prefers RDS Proxy), so one project swaps that single decision after the engine ran.
 """
@@ -53,6 +54,10 @@ PROFILES: dict[str, dict[str, Any]] = {
     "rest-authorizer-search-nocache": {
         "scenario": "rest-api", "auth": "lambda-authorizer", "access_patterns": ["key-value", "full-text-search"],
         "deployment": "blue-green"},
+    "rest-iam-dax-search-files-async-sensitive": {
+        "scenario": "rest-api", "auth": "iam", "read_heavy": True, "p99_latency_ms": 60, "sensitive_data": True,
+        "access_patterns": ["key-value", "files", "full-text-search"], "invocation": "async", "multi_step": True,
+        "cost_priority": "balanced", "traffic": "unpredictable"},
     "web-iam-dax-search": {
         "scenario": "web-app", "auth": "iam", "read_heavy": True, "p99_latency_ms": 80,
         "access_patterns": ["key-value", "full-text-search"], "cost_priority": "balanced"},

@@ -1,5 +1,6 @@
 """Quality gate for the web-app authentication options, relational data behind the HTTP API, the files
-bucket and the queue in front of asynchronous work (rest-api and web-app).
+bucket (rest-api and web-app: presigned URLs; event-driven and stream-processing: processed output) and
+the queue in front of asynchronous work (rest-api and web-app).
 
 Each profile goes through the real path: profile file -> wa_assist.profile -> the engine's decisions ->
 wa_assist.scaffold.new_project, and every judge runs once over all projects (cfn-lint with the
@@ -50,6 +51,17 @@ PROFILES: dict[str, dict] = {
     "rest-iam-files-sensitive": {
         "scenario": "rest-api", "auth": "iam", "sensitive_data": True, "access_patterns": ["files", "query"],
         "data_retention_days": 90},
+    "events-files": {
+        "scenario": "event-driven", "invocation": "async", "access_patterns": ["key-value", "files"],
+        "data_retention_days": 7},
+    "stream-files-sensitive": {
+        "scenario": "stream-processing", "sensitive_data": True, "access_patterns": ["time-series", "files"]},
+}
+# Profiles that must stop with a clear error and write nothing.
+REFUSED: dict[str, tuple[dict, str]] = {
+    "mobile-files": ({"scenario": "mobile-backend", "auth": "cognito", "access_patterns": ["key-value", "files"]},
+                     "does not generate a files bucket"),
+    "alexa-files": ({"scenario": "alexa-skill", "access_patterns": ["files"]}, "does not generate a files bucket"),
 }
 SWAPPED_DECISIONS = {"web-cognito-relational-data-api-async": {"relational": "data-api"}}
 
@@ -100,10 +112,21 @@ def test_profiles_cover_every_new_option(projects):
     assert web_auth == {"cognito", "iam", "lambda-authorizer", "mtls", "none"}
     seen = {(a["scenario"], a["relational"]) for a in map(_answers, projects.values())}
     assert {("web-app", "rds-proxy"), ("web-app", "data-api"), ("rest-api", "rds-proxy")} <= seen
-    for decision in ("files_bucket", "async_queue"):
+    for decision, scenarios in [("files_bucket", {"rest-api", "web-app", "event-driven", "stream-processing"}),
+                                ("async_queue", {"rest-api", "web-app", "event-driven"})]:
         chosen = {(a["scenario"], a["kms"]) for a in map(_answers, projects.values()) if a[decision]}
-        assert {s for s, _ in chosen} == {"rest-api", "web-app"}, decision
+        assert {s for s, _ in chosen} == scenarios, decision
         assert {k for _, k in chosen} == {"aws-managed", "customer-managed"}, decision
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_profiles_still_refused_stop_with_a_clear_error(case, tmp_path):
+    from wa_assist.scaffold import ScaffoldError
+
+    profile, expected = REFUSED[case]
+    with pytest.raises(ScaffoldError, match=expected):
+        generate(tmp_path, case, profile)
+    assert not (tmp_path / "projects" / case).exists()
 
 
 def test_web_app_lambda_authorizer_is_a_request_authorizer_with_simple_responses(projects, expanded):
@@ -126,7 +149,8 @@ def test_web_app_mtls_uses_a_custom_domain_and_disables_execute_api(projects, ex
     assert domain["Properties"]["MutualTlsAuthentication"] == {"TruststoreUri": {"Ref": "TruststoreUri"}}
     assert domain["Properties"]["DomainNameConfigurations"][0]["SecurityPolicy"] == "TLS_1_2"
     assert _resources(template, "AWS::ApiGatewayV2::ApiMapping")
-    assert template["Resources"]["HttpApi"]["Properties"]["DisableExecuteApiEndpoint"] is True
+    servers = template["Resources"]["HttpApi"]["Properties"]["Body"]["servers"]
+    assert servers == [{"x-amazon-apigateway-endpoint-configuration": {"disableExecuteApiEndpoint": True}}]
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert "CloudFront does not present client certificates" in readme
 
@@ -156,9 +180,15 @@ def test_files_bucket_is_private_encrypted_and_presigned(projects, expanded):
         policy = template["Resources"]["FilesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
         assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
                    for s in policy)
-        role = template["Resources"]["FilesFunctionRole"]["Properties"]
+        writer = {"event-driven": "OrderProcessorFunction", "stream-processing": "ConsumerFunction"}.get(
+            answers["scenario"], "FilesFunction")
+        role = template["Resources"][f"{writer}Role"]["Properties"]
         actions = {a for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]
                    for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]) if "s3:" in str(a)}
+        if writer != "FilesFunction":
+            assert actions == {"s3:PutObject"}, name  # processed output only
+            assert not (project / "src" / "files").exists()
+            continue
         assert actions == {"s3:GetObject", "s3:PutObject", "s3:ListBucket"}
         app = (project / "src" / "files" / "app.py").read_text(encoding="utf-8")
         assert '@app.post("/files")' in app and '@app.get("/files/<key>")' in app
@@ -168,7 +198,7 @@ def test_files_bucket_is_private_encrypted_and_presigned(projects, expanded):
 def test_async_queue_is_a_direct_sqs_integration_with_a_worker(projects, expanded):
     for name, project in projects.items():
         answers = _answers(project)
-        if not answers["async_queue"]:
+        if not answers["async_queue"] or answers["scenario"] not in ("rest-api", "web-app"):
             assert "JobsQueue" not in (project / "template.yaml").read_text(encoding="utf-8")
             continue
         template = _expanded_template(expanded, project)
@@ -239,5 +269,6 @@ def test_generated_unit_tests_pass(projects):
         assert " passed" in r.stdout, f"{name}: no test ran"
     for name, project in projects.items():
         answers = _answers(project)
-        assert (project / "tests" / "unit" / "test_files.py").is_file() == answers["files_bucket"], name
-        assert (project / "tests" / "unit" / "test_queue_worker.py").is_file() == answers["async_queue"], name
+        api = answers["scenario"] in ("rest-api", "web-app")
+        assert (project / "tests" / "unit" / "test_files.py").is_file() == (api and answers["files_bucket"]), name
+        assert (project / "tests" / "unit" / "test_queue_worker.py").is_file() == (api and answers["async_queue"]), name

@@ -200,7 +200,8 @@ def test_recommendations_markdown_separates_reasons_into_their_own_block(tmp_pat
 
 
 def test_profiles_the_template_cannot_build_are_refused_before_rendering(tmp_path):
-    with pytest.raises(ScaffoldError, match="mobile-backend supports auth cognito or iam"):
-        render(tmp_path / "mobile", default_answers({"scenario": "mobile-backend", "auth": "mtls"}))
+    answers = default_answers({"scenario": "rest-api"}, {"search_engine": "opensearch", "relational": "rds-proxy"})
+    with pytest.raises(ScaffoldError, match="full-text search is generated over the DynamoDB item store only"):
+        render(tmp_path / "mobile", answers)
     assert not (tmp_path / "mobile").exists()
     assert not leftovers(tmp_path)

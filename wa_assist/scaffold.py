@@ -29,8 +29,11 @@ class ScaffoldError(UserError):
 _NOT_YET_SUPPORTED: list[tuple[Any, str]] = [
     (lambda a: a.get("scenario") in ("rest-api", "web-app", "mobile-backend")
      and a.get("search_engine") == "opensearch" and a.get("relational", "none") != "none",
-     "full-text search is generated over the DynamoDB item store only, and decision relational is "
-     "{relational}; drop `full-text-search` or `relational` from access_patterns"),
+     ("full-text search is generated over the DynamoDB item store only, and decision relational is "
+      "{relational}; drop `full-text-search` or `relational` from access_patterns")),
+    (lambda a: a.get("scenario") in ("mobile-backend", "alexa-skill") and a.get("files_bucket", False),
+     "scenario {scenario} does not generate a files bucket yet (decision files_bucket is true); drop `files` "
+     "from access_patterns, or choose scenario rest-api or web-app (presigned upload and download URLs)"),
 ]
 
 
