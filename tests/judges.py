@@ -150,3 +150,62 @@ def project_tests(project: Path, timeout: int = 300) -> subprocess.CompletedProc
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"],
         cwd=project, capture_output=True, text=True, env=env, timeout=timeout, check=False,
     )
+
+
+# ---------------------------------------------------------------------------- the judges as tests
+
+def lint_failures(templates: Sequence[Path]) -> dict[str, list[str]]:
+    """cfn-lint findings of every template that has some (empty when all are clean)."""
+    return {str(k): v for k, v in cfn_lint(list(templates)).items() if v}
+
+
+def unit_test_failures(projects: dict[str, Path]) -> dict[str, str]:
+    """Run every project's own unit tests (two at a time); the output of each that failed or ran nothing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(projects, pool.map(project_tests, projects.values())))
+    failed = {name: r.stdout[-3000:] + r.stderr[-1500:] for name, r in results.items() if r.returncode != 0}
+    failed.update({name: "no test ran: " + r.stdout[-1500:] for name, r in results.items()
+                   if r.returncode == 0 and " passed" not in r.stdout})
+    return failed
+
+
+def judge_tests() -> dict[str, Any]:
+    """The judge tests every quality-gate module shares, over its module-scoped `projects` fixture
+    (name -> project folder, all under one parent). Use: `globals().update(judges.judge_tests())`."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def expanded(projects, tmp_path_factory):
+        return expand_all([p / "template.yaml" for p in projects.values()], tmp_path_factory.mktemp("expanded"))
+
+    def test_cfn_lint_with_serverless_rules_is_clean(projects):
+        assert lint_failures([p / "template.yaml" for p in projects.values()]) == {}
+
+    def test_sam_transform_succeeds_and_expanded_templates_lint_clean(expanded):
+        files, errors = expanded
+        assert errors == {}
+        assert lint_failures(list(files.values())) == {}
+
+    def test_checkov_has_no_failed_check(projects):
+        folders = {p.parent for p in projects.values()}
+        assert len(folders) == 1, "the projects must share one parent folder"
+        assert checkov(folders.pop()) == []
+
+    def test_every_checkov_skip_has_a_written_reason(projects):
+        from cfnlint.decode import decode
+
+        problems = []
+        for name, project in projects.items():
+            template, _ = decode(str(project / "template.yaml"))
+            problems += [f"{name}: {p}" for p in checkov_skips_without_reason(template)]
+        assert problems == []
+
+    def test_generated_unit_tests_pass(projects):
+        assert unit_test_failures(projects) == {}
+
+    return {f.__name__: f for f in (expanded, test_cfn_lint_with_serverless_rules_is_clean,
+                                    test_sam_transform_succeeds_and_expanded_templates_lint_clean,
+                                    test_checkov_has_no_failed_check, test_every_checkov_skip_has_a_written_reason,
+                                    test_generated_unit_tests_pass)}

@@ -76,6 +76,10 @@ CASES = [
     ("sync api beyond 29 s", {"scenario": "rest-api", "max_duration_s": 120}, {}, {"svc-websockets-polling"}, set()),
     # async work
     ("async", {"invocation": "async"}, {"async_queue": True, "idempotency": True}, {"svc-async-error-handling", "svc-dead-letter-queues", "svc-sqs"}, set()),
+    # Alexa waits for the spoken answer and the GraphQL API answers synchronously: `invocation` does not
+    # apply there, so no queue is decided that the project would not build.
+    ("alexa async is synchronous", {"scenario": "alexa-skill", "invocation": "async"}, {"async_queue": False}, set(), {"svc-sqs"}),
+    ("mobile async is synchronous", {"scenario": "mobile-backend", "invocation": "async"}, {"async_queue": False}, set(), {"svc-sqs"}),
     # streams
     ("stream consumers", {"scenario": "stream-processing", "consumers": 3}, {"enhanced_fanout": True}, {"svc-kinesis-enhanced-fanout"}, set()),
     ("stream single consumer relaxed", {"scenario": "stream-processing", "consumers": 1, "p99_latency_ms": 5000, "peak_rps": 50},

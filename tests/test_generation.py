@@ -10,7 +10,6 @@ decision after the engine ran, to keep the template's Data API path judged too.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from tests import judges
 from wa_assist.engine import recommend
 from wa_assist.kb import load_knowledge
 from wa_assist.profile import load_profile
-from wa_assist.scaffold import ScaffoldError, build_answers, new_project, render
+from wa_assist.scaffold import build_answers, new_project, render
 
 pytestmark = pytest.mark.judges
 
@@ -64,9 +63,6 @@ PROFILES: dict[str, dict] = {
         "cost_priority": "lowest-cost", "architecture": "x86_64", "read_heavy": True},
 }
 
-# Profiles the template cannot build yet: they must stop with a clear error and write nothing.
-NOT_YET_SUPPORTED: dict[str, tuple[dict, str]] = {
-}
 # Decisions changed after the engine ran (see the module docstring), per profile.
 SWAPPED_DECISIONS = {"rest-cognito-steady-canary-relational-data-api": {"relational": "data-api"}}
 
@@ -91,12 +87,6 @@ def generate(root: Path, name: str, profile: dict) -> Path:
 def projects(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("generated")
     return {name: generate(root, name, profile) for name, profile in PROFILES.items()}
-
-
-@pytest.fixture(scope="module")
-def expanded(projects, tmp_path_factory):
-    out = tmp_path_factory.mktemp("expanded")
-    return judges.expand_all([p / "template.yaml" for p in projects.values()], out)
 
 
 def test_profiles_cover_every_value_of_each_option():
@@ -137,45 +127,6 @@ def test_the_engine_chose_what_each_project_is_made_of(projects):
             assert "KmsKeyId: !GetAtt ProjectKey.Arn" in template
 
 
-@pytest.mark.parametrize("case", sorted(NOT_YET_SUPPORTED))
-def test_profiles_not_generated_yet_stop_with_a_clear_error(case, tmp_path):
-    profile, expected = NOT_YET_SUPPORTED[case]
-    with pytest.raises(ScaffoldError, match=expected):
-        generate(tmp_path, case, profile)
-    assert not (tmp_path / "projects" / case).exists()
-
-
-def test_cfn_lint_with_serverless_rules_is_clean(projects):
-    findings = judges.cfn_lint([p / "template.yaml" for p in projects.values()])
-    assert {str(k): v for k, v in findings.items() if v} == {}
-
-
-def test_sam_transform_succeeds_and_expanded_templates_lint_clean(expanded):
-    files, errors = expanded
-    assert errors == {}
-    findings = judges.cfn_lint(list(files.values()))
-    assert {str(k): v for k, v in findings.items() if v} == {}
-
-
-def test_checkov_has_no_failed_check(projects):
-    folder = next(iter(projects.values())).parent
-    assert judges.checkov(folder) == []
-
-
-def test_every_checkov_skip_has_a_written_reason(projects):
-    from cfnlint.decode import decode
-
-    problems = []
-    for name, project in projects.items():
-        template, _ = decode(str(project / "template.yaml"))
-        problems += [f"{name}: {p}" for p in judges.checkov_skips_without_reason(template)]
-    assert problems == []
-
-
-def test_generated_unit_tests_pass(projects):
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(projects, pool.map(judges.project_tests, projects.values())))
-    failed = {name: r.stdout[-3000:] + r.stderr[-1500:] for name, r in results.items() if r.returncode != 0}
-    assert failed == {}
-    for name, r in results.items():
-        assert " passed" in r.stdout, f"{name}: no test ran"
+# cfn-lint with the Serverless Rules (template.yaml and SAM-expanded), checkov, written skip reasons,
+# the projects' own unit tests: every judge runs once over all the projects of this module.
+globals().update(judges.judge_tests())

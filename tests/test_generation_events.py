@@ -10,7 +10,6 @@ The profiles cover, per scenario, every value of traffic, invocation, multi_step
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -104,11 +103,6 @@ def templates(projects) -> dict[str, dict[str, Any]]:
     return {name: decode(str(p / "template.yaml"))[0] for name, p in projects.items()}
 
 
-@pytest.fixture(scope="module")
-def expanded(projects, tmp_path_factory):
-    return judges.expand_all([p / "template.yaml" for p in projects.values()], tmp_path_factory.mktemp("expanded-events"))
-
-
 def test_profiles_cover_every_value():
     values = lambda key: {str(p.get(key)) for p in PROFILES.values() if key in p}  # noqa: E731
     assert {"steady", "spiky", "unpredictable"} <= values("traffic")
@@ -176,39 +170,6 @@ def test_recommendations_document_names_where_each_is_implemented(rendered):
                 assert f"`{impl['where']}`: {impl['what']}" in text, (name, rec["id"])
 
 
-def test_cfn_lint_with_serverless_rules_is_clean(projects):
-    findings = judges.cfn_lint([p / "template.yaml" for p in projects.values()])
-    assert {str(k): v for k, v in findings.items() if v} == {}
-
-
-def test_sam_transform_succeeds_and_expanded_templates_lint_clean(expanded):
-    files, errors = expanded
-    assert errors == {}
-    findings = judges.cfn_lint(list(files.values()))
-    assert {str(k): v for k, v in findings.items() if v} == {}
-
-
-def test_checkov_has_no_failed_check(projects):
-    folder = next(iter(projects.values())).parent
-    assert judges.checkov(folder) == []
-
-
-def test_every_checkov_skip_has_a_written_reason(templates):
-    problems = []
-    for name, template in templates.items():
-        problems += [f"{name}: {p}" for p in judges.checkov_skips_without_reason(template)]
-    assert problems == []
-
-
-def test_generated_unit_tests_pass(projects):
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(projects, pool.map(judges.project_tests, projects.values())))
-    failed = {name: r.stdout[-3000:] + r.stderr[-1500:] for name, r in results.items() if r.returncode != 0}
-    assert failed == {}
-    for name, r in results.items():
-        assert " passed" in r.stdout, f"{name}: no test ran"
-
-
 def test_integration_tests_are_collected_and_skip_without_a_stack(projects):
     import subprocess
     import sys
@@ -219,3 +180,8 @@ def test_integration_tests_are_collected_and_skip_without_a_stack(projects):
         proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/integration"],
                               cwd=projects[name], capture_output=True, text=True, env=env, timeout=120, check=False)
         assert proc.returncode == 0 and " skipped" in proc.stdout, (name, proc.stdout[-2000:])
+
+
+# cfn-lint with the Serverless Rules (template.yaml and SAM-expanded), checkov, written skip reasons,
+# the projects' own unit tests: every judge runs once over all the projects of this module.
+globals().update(judges.judge_tests())

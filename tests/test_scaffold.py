@@ -199,9 +199,11 @@ def test_recommendations_markdown_separates_reasons_into_their_own_block(tmp_pat
     assert "`ops-structured-logging`\n\nWhy:\n- Always\n" in text
 
 
-def test_profiles_the_template_cannot_build_are_refused_before_rendering(tmp_path):
+def test_full_text_search_over_the_relational_store_is_indexed_from_the_write_path(tmp_path):
     answers = default_answers({"scenario": "rest-api"}, {"search_engine": "opensearch", "relational": "rds-proxy"})
-    with pytest.raises(ScaffoldError, match="full-text search is generated over the DynamoDB item store only"):
-        render(tmp_path / "mobile", answers)
-    assert not (tmp_path / "mobile").exists()
+    project = render(tmp_path / "search", answers).dest
+    template = (project / "template.yaml").read_text(encoding="utf-8")
+    assert "IndexQueue:" in template and "INDEX_QUEUE_URL: !Ref IndexQueue" in template
+    assert "StreamViewType" not in template  # no DynamoDB item table to stream from
+    assert "self.index.changed(" in (project / "src" / "items" / "app.py").read_text(encoding="utf-8")
     assert not leftovers(tmp_path)

@@ -54,6 +54,9 @@ PROFILES: dict[str, dict[str, Any]] = {
                            "cost_priority": "lowest-cost", "traffic": "steady", "peak_rps": 500},
     "events-multistep-sensitive": {"scenario": "event-driven", "multi_step": True, "sensitive_data": True,
                                    "traffic": "steady", "peak_rps": 2000, "access_patterns": ["analytics"]},
+    "rest-relational-search": {"scenario": "rest-api", "access_patterns": ["relational", "full-text-search"]},
+    "mobile-files": {"scenario": "mobile-backend", "auth": "iam", "access_patterns": ["key-value", "files"]},
+    "alexa-files-async": {"scenario": "alexa-skill", "access_patterns": ["files"], "invocation": "async"},
     "alexa-sensitive-steady": {"scenario": "alexa-skill", "sensitive_data": True, "traffic": "steady",
                                "peak_rps": 2000, "multi_step": True},
 }

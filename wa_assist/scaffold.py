@@ -25,23 +25,6 @@ class ScaffoldError(UserError):
     """A problem the user can act on (destination not empty, conflicting file, bad option)."""
 
 
-# Profiles the template cannot build yet: (condition over the answers, what the user can do instead).
-_NOT_YET_SUPPORTED: list[tuple[Any, str]] = [
-    (lambda a: a.get("scenario") in ("rest-api", "web-app", "mobile-backend")
-     and a.get("search_engine") == "opensearch" and a.get("relational", "none") != "none",
-     ("full-text search is generated over the DynamoDB item store only, and decision relational is "
-      "{relational}; drop `full-text-search` or `relational` from access_patterns")),
-    (lambda a: a.get("scenario") in ("mobile-backend", "alexa-skill") and a.get("files_bucket", False),
-     "scenario {scenario} does not generate a files bucket yet (decision files_bucket is true); drop `files` "
-     "from access_patterns, or choose scenario rest-api or web-app (presigned upload and download URLs)"),
-]
-
-
-def unsupported(answers: Mapping[str, Any]) -> list[str]:
-    """What in these answers the template cannot build yet (empty when it can build everything)."""
-    return [text.format(**answers) for check, text in _NOT_YET_SUPPORTED if check(answers)]
-
-
 @dataclass
 class Rendered:
     """What `render` produced."""
@@ -189,9 +172,6 @@ def render(dest: Path | str, answers: Mapping[str, Any], *, force: bool = False,
     """
     dest = Path(dest).expanduser().absolute()
     src = template or template_dir()
-    problems = unsupported(answers) if answers else []
-    if problems:
-        raise ScaffoldError("this profile cannot be generated: " + "; ".join(problems))
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError(f"{dest} exists and is not a folder")
     existing = dest.is_dir() and any(dest.iterdir())
