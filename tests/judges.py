@@ -209,3 +209,36 @@ def judge_tests() -> dict[str, Any]:
                                     test_sam_transform_succeeds_and_expanded_templates_lint_clean,
                                     test_checkov_has_no_failed_check, test_every_checkov_skip_has_a_written_reason,
                                     test_generated_unit_tests_pass)}
+
+
+def generate_projects(root: Path, profiles: dict[str, dict[str, Any]],
+                      swapped: dict[str, dict[str, Any]] | None = None) -> dict[str, Path]:
+    """Render each profile the way a user does: a profile file, then ``new_project`` (engine included).
+
+    ``swapped`` names profiles whose engine decisions are changed afterwards (a value the engine never
+    picks but the template supports, such as the Data API); the swap is checked to be the only change.
+    """
+    import yaml
+
+    from wa_assist.engine import recommend
+    from wa_assist.kb import load_knowledge
+    from wa_assist.profile import load_profile
+    from wa_assist.scaffold import build_answers, new_project, render
+
+    swapped = swapped or {}
+    projects = {}
+    for name, profile in profiles.items():
+        source = root / "profiles" / f"{name}.yaml"
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_text(yaml.safe_dump({"name": name[:40].rstrip("-"), **profile}), encoding="utf-8")
+        dest = projects[name] = root / "projects" / name
+        if name not in swapped:
+            new_project(dest, profile=source)
+            continue
+        kb = load_knowledge()
+        prof = load_profile(source, kb.questions)
+        answers = build_answers(prof.to_dict(), recommend(kb, prof))
+        assert all(answers[key] != value for key, value in swapped[name].items()), "the swap must change a decision"
+        render(dest, {**answers, **swapped[name]})
+    return projects
+

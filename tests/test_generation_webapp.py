@@ -20,10 +20,6 @@ import pytest
 import yaml
 
 from tests import judges
-from wa_assist.engine import recommend
-from wa_assist.kb import load_knowledge
-from wa_assist.profile import load_profile
-from wa_assist.scaffold import build_answers, new_project, render
 
 pytestmark = pytest.mark.judges
 
@@ -66,26 +62,10 @@ PROFILES: dict[str, dict] = {
 SWAPPED_DECISIONS = {"web-cognito-relational-data-api-async": {"relational": "data-api"}}
 
 
-def generate(root: Path, name: str, profile: dict) -> Path:
-    source = root / "profiles" / f"{name}.yaml"
-    source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_text(yaml.safe_dump({"name": name[:40].rstrip("-"), **profile}), encoding="utf-8")
-    dest = root / "projects" / name
-    if name not in SWAPPED_DECISIONS:
-        new_project(dest, profile=source)
-        return dest
-    kb = load_knowledge()
-    prof = load_profile(source, kb.questions)
-    answers = build_answers(prof.to_dict(), recommend(kb, prof))
-    assert answers["relational"] == "rds-proxy"  # what the engine chose; the swap below is the only change
-    render(dest, {**answers, **SWAPPED_DECISIONS[name]})
-    return dest
-
-
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("generated-webapp")
-    return {name: generate(root, name, profile) for name, profile in PROFILES.items()}
+    return judges.generate_projects(root, PROFILES, SWAPPED_DECISIONS)
 
 
 def _answers(project: Path) -> dict:
