@@ -376,17 +376,13 @@ def _build(parsed: list[_Parsed], problems: list[Problem]) -> KnowledgeBase:
                     origins[obj.id] = located.path
         abbreviations.extend(model.abbreviations)
 
-    entries: dict[str, Entry] = sections["entries"]
-    questions: list[Question] = list(sections["questions"].values())
-    decisions: dict[str, Decision] = sections["decisions"]
-    lens_questions: dict[str, LensQuestion] = sections["lens_questions"]
     kb = KnowledgeBase(
-        entries=entries,
-        questions=questions,
-        decisions=decisions,
+        entries=sections["entries"],
+        questions=list(sections["questions"].values()),
+        decisions=sections["decisions"],
         abbreviations=abbreviations,
         origins=origins,
-        lens_questions=lens_questions,
+        lens_questions=sections["lens_questions"],
         files=[p.located.path for p in parsed],
     )
     if not problems:

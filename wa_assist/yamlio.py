@@ -102,9 +102,3 @@ def load_yaml(path: Path | str) -> Located:
     except OSError as exc:
         raise YamlError(path, f"cannot read: {exc.strerror or exc}") from None
     return parse_yaml(text, path)
-
-
-def load_yaml_with_lines(path: Path | str) -> tuple[Any, dict[Path_, int]]:
-    """``(data, lines)`` for callers that only need the two parts."""
-    located = load_yaml(path)
-    return located.data, located.lines
