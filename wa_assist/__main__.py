@@ -1,3 +1,3 @@
-from wa_assist.cli import main
+from wa_assist.cli import run
 
-raise SystemExit(main())
+run()

@@ -119,10 +119,11 @@ def _isolated_environment(workdir: Path) -> Iterator[None]:
 
 
 def _copier_render(src: Path, dst: Path, answers: Mapping[str, Any]) -> None:
-    import copier
-    from plumbum import local
-
+    from wa_assist.copier_loader import import_copier
     from wa_assist.jinja_cache import compiled_template_cache
+
+    copier = import_copier()
+    from plumbum import local
 
     # Copier looks git up through plumbum. The template is a plain folder and the render goes to a
     # fresh temporary folder, so git has nothing to do here; without it Copier cannot touch the index
