@@ -155,3 +155,37 @@ def test_search_does_not_import_textual_or_copier():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip().splitlines()[-1] == "[]"
 
+
+
+def test_misspelt_words_are_read_as_the_words_meant(index):
+    assert index._corrected("step funtions express") == "step functions express"
+    assert index._corrected("dead leter queue") == "dead letter queue"
+    assert index._corrected("idempot") == "idempot"  # the start of a word, as typed so far
+    assert index._corrected("canary deployment") == "canary deployment"  # known words stay
+
+
+def _drop_a_letter(query: str) -> str | None:
+    """The query with the middle letter of its longest word (five letters or more) dropped."""
+    words = query.split()
+    i = max(range(len(words)), key=lambda k: len(words[k]))
+    if len(words[i]) < 5:
+        return None
+    words[i] = words[i][: len(words[i]) // 2] + words[i][len(words[i]) // 2 + 1 :]
+    return " ".join(words)
+
+
+def test_guide_topics_with_a_typo_are_still_found(index):
+    from tests.test_coverage import GUIDE_TOPICS
+
+    cases = [(typo, expected) for query, expected in GOLDEN + list(GUIDE_TOPICS) if (typo := _drop_a_letter(query))]
+    ranks = []
+    for query, expected in cases:
+        ids = [h.id for h in index.search(query, limit=10)]
+        ranks.append(ids.index(expected) + 1 if expected in ids else None)
+    in_top3 = sum(1 for r in ranks if r and r <= 3)
+    mrr = sum(1 / r for r in ranks if r) / len(ranks)
+    assert len(cases) > 200
+    assert in_top3 / len(cases) >= 0.98, f"{in_top3} of {len(cases)} in the top 3"
+    assert mrr >= 0.87, f"mean reciprocal rank {mrr:.3f}"
+    dlq = [h.id for h in index.search("sqs dead leter queue", limit=3)]
+    assert dlq[0] == "svc-dead-letter-queues", dlq

@@ -131,6 +131,22 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ querying
 
+    def _corrected(self, query: str) -> str:
+        """The query with each word the index does not know replaced by its closest known word."""
+        words = query.split()
+        changed = False
+        for i, word in enumerate(words):
+            if len(word) < 4 or word in self.postings or word in self.abbreviations or word in STOPWORDS:
+                continue
+            at = bisect.bisect_left(self.vocab, word)
+            if at < len(self.vocab) and self.vocab[at].startswith(word):
+                continue  # the start of a known word, as typed so far
+            best = process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=80 if len(word) >= 6 else 85)
+            if best is not None:
+                words[i] = best[0]
+                changed = True
+        return " ".join(words) if changed else query
+
     def _readings(self, query: str) -> list[str]:
         """The query itself plus each abbreviation it contains replaced by an expansion."""
         readings = [query]
@@ -207,8 +223,12 @@ class SearchIndex:
         allowed = self._filter(pillar, kind)
         ranked = sorted((n for n in term if allowed is None or n in allowed), key=lambda n: -term[n])[:CANDIDATES]
         hits = []
+        # Titles are compared with the query as typed and with its misspelt words corrected: a typo
+        # costs a title comparison far more than a word lookup, which matches words fuzzily already.
+        corrected = self._corrected(text)
+        named = readings if corrected == text else [*readings, corrected]
         for n in ranked:
-            name = self._name_score(readings, self.names[n])
+            name = self._name_score(named, self.names[n])
             score = 100 * min(term[n], 1.0) * 0.6 + name * 0.4
             if name >= 95:  # the query names the entry
                 score = max(score, 85 + min(term[n], 1.0) * 15 - (100 - name))
