@@ -220,3 +220,26 @@ def test_component_unit_tests_are_generated_where_the_component_is(projects):
         files_api = api or answers["scenario"] == "mobile-backend"
         assert (project / "tests" / "unit" / "test_files.py").is_file() == (files_api and answers["files_bucket"]), name
         assert (project / "tests" / "unit" / "test_queue_worker.py").is_file() == (api and answers["async_queue"]), name
+
+
+def test_web_front_end_uploads_files_when_the_project_has_them(projects):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node, "node is needed to check the generated front end's JavaScript"
+    checked = 0
+    for name, project in projects.items():
+        answers = _answers(project)
+        if answers["scenario"] != "web-app":
+            continue
+        page = (project / "frontend" / "index.html").read_text()
+        script = project / "frontend" / "app.js"
+        code = script.read_text()
+        files = bool(answers["files_bucket"])
+        assert ('id="upload"' in page) == files, name
+        assert ('api("POST", "/files"' in code and "ticket.uploadUrl" in code) == files, name
+        proc = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+        assert proc.returncode == 0, f"{name}: {proc.stderr}"
+        checked += 1
+    assert checked >= 4
