@@ -342,6 +342,37 @@ async def test_results_group_by_pillar_and_reject_shows_changes(kb):
 
 
 @pilot_test
+async def test_long_titles_wrap_under_the_title_and_follow_the_width(kb):
+    from textual.widgets import OptionList
+
+    from wa_assist.tui.screens.results import MARK_WIDTH
+
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _to_results(pilot)
+        await pilot.pause()
+        recs = screen.query_one("#recs", OptionList)
+        longest = max(app.session.all_recommendations(), key=lambda r: len(r.title))
+
+        def lines() -> list[str]:
+            return str(recs.get_option(longest.id).prompt).split("\n")
+
+        narrow = lines()
+        width = recs.scrollable_content_region.width
+        assert len(narrow) > 1
+        assert all(line.startswith(" " * MARK_WIDTH) and line[MARK_WIDTH] != " " for line in narrow[1:])
+        assert all(len(line) <= width for line in narrow)
+        assert " ".join(line.strip() for line in narrow).endswith(longest.title)
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert len(lines()) < len(narrow)
+        await pilot.press("r")  # a changed mark keeps the wrapping
+        await pilot.pause()
+        assert all(line.startswith(" " * MARK_WIDTH) for line in str(recs.get_option_at_index(recs.highlighted).prompt).split("\n")[1:])
+
+
+@pilot_test
 async def test_rejecting_a_lens_practice_raises_the_pillar_risk(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from wa_assist.tui.app import WaAssistApp
 
 PRIORITY_STYLE = {"high": "bold $text-error", "medium": "$text-warning", "low": "$text-muted"}
+MARK_WIDTH = 11  # "[x] " and the priority padded to 7: long titles wrap under the title, not the mark
 
 
 class ResultsScreen(Screen[None]):
@@ -40,6 +42,7 @@ class ResultsScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._title_width: int | None = None  # None until laid out: titles are not wrapped by hand
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,6 +63,21 @@ class ResultsScreen(Screen[None]):
         first = next((i for i in range(recs.option_count) if not recs.get_option_at_index(i).disabled), None)
         if first is not None:
             recs.highlighted = first
+        self.call_after_refresh(self._rewrap)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._rewrap)
+
+    def _rewrap(self) -> None:
+        """Wrap long titles to the list's width, indented under the title."""
+        recs = self.query_one("#recs", OptionList)
+        width = recs.scrollable_content_region.width - MARK_WIDTH
+        width = width if width >= 16 else None
+        if width == self._title_width:
+            return
+        self._title_width = width
+        for rec in self.session.all_recommendations():
+            recs.replace_option_prompt(rec.id, self._prompt(rec))
 
     # ------------------------------------------------------------------ content
 
@@ -67,8 +85,12 @@ class ResultsScreen(Screen[None]):
         rejected = self.session.is_rejected(rec.id)
         mark = ("[ ] ", "$text-muted") if rejected else ("[x] ", "bold $text-success")
         priority = (f"{rec.priority:<6} ", PRIORITY_STYLE.get(rec.priority, ""))
-        title = (rec.title, "strike $text-muted") if rejected else rec.title
-        return Content.assemble(mark, priority, title)
+        style = "strike $text-muted" if rejected else ""
+        lines = textwrap.wrap(rec.title, self._title_width) if self._title_width else [rec.title]
+        parts: list[tuple[str, str] | str] = [mark, priority, (lines[0], style)]
+        for line in lines[1:]:
+            parts += ["\n" + " " * MARK_WIDTH, (line, style)]
+        return Content.assemble(*parts)
 
     def _fill(self) -> None:
         recs = self.query_one("#recs", OptionList)
