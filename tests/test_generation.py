@@ -110,3 +110,25 @@ def test_the_engine_chose_what_each_project_is_made_of(projects):
 # cfn-lint with the Serverless Rules (template.yaml and SAM-expanded), checkov, written skip reasons,
 # the projects' own unit tests: every judge runs once over all the projects of this module.
 globals().update(judges.judge_tests())
+
+
+def test_the_pre_traffic_hook_guards_the_function_it_probes(projects):
+    """The hook sends the items function a request in its API's format, so only that function's
+    deployment runs it; the generated tests feed the same request to the real handler."""
+    import re as _re
+
+    hooked = 0
+    for name, project in projects.items():
+        answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+        template = (project / "template.yaml").read_text(encoding="utf-8")
+        hooks = _re.findall(r"\n  (\w+Function):\n(?:(?!\n  \w).)*?PreTraffic: !Ref PreTrafficHookFunction", template, _re.S)
+        if not answers["pre_traffic_hook"] or answers["scenario"] == "mobile-backend":
+            assert hooks == [] and not (project / "src" / "pre_traffic").exists(), name
+            continue
+        hooked += 1
+        assert hooks == ["ItemsFunction"], (name, hooks)
+        probe = (project / "src" / "pre_traffic" / "app.py").read_text(encoding="utf-8")
+        assert ('"version": "2.0"' in probe) == (answers["scenario"] == "web-app"), name
+        assert "test_the_probe_is_a_request_the_items_function_serves" in (
+            project / "tests" / "unit" / "test_pre_traffic.py").read_text(encoding="utf-8")
+    assert hooked >= 2
