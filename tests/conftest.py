@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -36,19 +33,3 @@ def index(kb):
     from wa_assist.search import SearchIndex
 
     return SearchIndex.build(kb.entries.values(), kb.abbreviations)
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None):
-    """Run ``python -m wa_assist ARGS`` as a user would; returns the CompletedProcess."""
-    import subprocess
-
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "wa_assist", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        input=input,
-        cwd=ROOT,
-        timeout=300,
-    )

@@ -9,7 +9,7 @@ import argparse
 import gc
 import importlib
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from wa_assist.errors import UserError
 
@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", parents=[common], help="print the JSON Schema of knowledge files")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
-    p = sub.add_parser("export-lens", parents=[common], help="export the lens as a Well-Architected Tool custom lens (JSON)")
+    p = sub.add_parser(
+        "export-lens", parents=[common], help="export the lens as a Well-Architected Tool custom lens (JSON)"
+    )
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
     p = sub.add_parser("profile", parents=[common], help="write a profile file with the default answers, to edit")
@@ -92,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", parents=[common], help="generate a SAM project from a profile")
     p.add_argument("dest", help="folder to create (must not exist or be empty unless --force)")
     p.add_argument("--profile", metavar="FILE", help="profile file (YAML or JSON); defaults otherwise")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a profile answer (repeatable)")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="override a profile answer (repeatable)"
+    )
     p.add_argument("--reject", action="append", default=[], metavar="ID", help="reject a recommendation (repeatable)")
     p.add_argument("--force", action="store_true", help="render into a non-empty folder; never overwrites your files")
     return parser

@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from wa_assist import conditions
 from wa_assist.profile import Profile
 from wa_assist.schema import PILLAR_ORDER, Decision, DecisionType, Entry, Kind, Pillar, Priority, Tier
 
 RISK_LEVELS = ("none", "medium", "high")
-
 
 
 class EngineError(Exception):
@@ -197,7 +197,9 @@ def _coerce(decision: Decision, value: Any, origin: str) -> Any:
             raise EngineError(f"{origin}: decision '{decision.id}' needs true or false, got {value!r}")
         return value
     if value not in decision.values:
-        raise EngineError(f"{origin}: {value!r} is not allowed for decision '{decision.id}'; allowed: {', '.join(decision.values)}")
+        raise EngineError(
+            f"{origin}: {value!r} is not allowed for decision '{decision.id}'; allowed: {', '.join(decision.values)}"
+        )
     return value
 
 
@@ -260,11 +262,21 @@ def _resolution_order(kb: Any, raw: Mapping[str, list[Any]]) -> list[str]:
 
 def _lens_of(entry: Entry, kb: Any) -> dict[str, str] | None:
     if entry.lens is not None:
-        return {"question": entry.lens.question, "choice": entry.lens.choice, "tier": entry.lens.tier.value, "practice": entry.id}
+        return {
+            "question": entry.lens.question,
+            "choice": entry.lens.choice,
+            "tier": entry.lens.tier.value,
+            "practice": entry.id,
+        }
     for rid in entry.related:
         other = kb.entries.get(rid)
         if other is not None and other.lens is not None:
-            return {"question": other.lens.question, "choice": other.lens.choice, "tier": other.lens.tier.value, "practice": other.id}
+            return {
+                "question": other.lens.question,
+                "choice": other.lens.choice,
+                "tier": other.lens.tier.value,
+                "practice": other.id,
+            }
     return None
 
 
@@ -328,7 +340,9 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
             options.append((a.priority.rank, _preference(decision, value), a.order, a, value))
         for a in refused:
             if did in a.raw:
-                proposed.setdefault(a.entry.id, {})[did] = _value(decision, a.raw[did], values, resolved, f"entry '{a.entry.id}'")
+                proposed.setdefault(a.entry.id, {})[did] = _value(
+                    decision, a.raw[did], values, resolved, f"entry '{a.entry.id}'"
+                )
         if not options:
             resolved[did] = _value(decision, decision.default, values, resolved, f"default of decision '{did}'")
             sources[did] = "default"
@@ -345,7 +359,9 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
                     value=value,
                     winner=winner.entry.id,
                     winner_priority=winner.priority.value,
-                    overruled=[{"entry": o[3].entry.id, "value": o[4], "priority": o[3].priority.value} for o in losers],
+                    overruled=[
+                        {"entry": o[3].entry.id, "value": o[4], "priority": o[3].priority.value} for o in losers
+                    ],
                     reason=_why(decision, (winner.priority, value), (losers[0][3].priority, losers[0][4])),
                 )
             )
@@ -414,12 +430,16 @@ def assess_risk(kb: Any, accepted: set[str], rejected: set[str], not_applicable:
         else:
             status = "not-assessed"  # a practice without advice is never in place by itself
         q = questions[entry.lens.question]  # the loader checks that every lens question is defined
-        q["practices"].append({"id": entry.id, "choice": entry.lens.choice, "tier": entry.lens.tier.value, "status": status})
+        q["practices"].append(
+            {"id": entry.id, "choice": entry.lens.choice, "tier": entry.lens.tier.value, "status": status}
+        )
     pillars: dict[str, str] = {}
-    for qid, q in questions.items():
+    for q in questions.values():
         q["practices"].sort(key=lambda p: p["choice"])
         in_place = [p["status"] in ("accepted", "not-applicable") for p in q["practices"]]
-        required_in_place = [p["status"] in ("accepted", "not-applicable") for p in q["practices"] if p["tier"] == Tier.required.value]
+        required_in_place = [
+            p["status"] in ("accepted", "not-applicable") for p in q["practices"] if p["tier"] == Tier.required.value
+        ]
         if not q["practices"]:
             q["risk"] = "none"
             q["assessed"] = False

@@ -17,9 +17,10 @@ import os
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from wa_assist.paths import cache_dir
 
@@ -70,7 +71,7 @@ def compiled_template_cache() -> Iterator[None]:
         added: dict[str, Any] = {}
         original = Environment.compile
 
-        def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # noqa: A001
+        def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
             if raw or not isinstance(source, str):
                 return original(self, source, name, filename, raw, defer_init)
             key = hashlib.blake2b(repr((source, name, filename, defer_init)).encode(), digest_size=20).hexdigest()

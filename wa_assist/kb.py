@@ -7,18 +7,18 @@ merge with the shipped base and are validated the same way.
 
 from __future__ import annotations
 
-from wa_assist.errors import UserError
-
 import re
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from wa_assist import sources
 from wa_assist.cache import read_cache, write_cache
+from wa_assist.errors import UserError
 from wa_assist.schema import Abbreviation, Decision, DecisionType, Entry, KnowledgeFile, LensQuestion, Question
 from wa_assist.yamlio import Located, YamlError, load_yaml
 
@@ -81,7 +81,9 @@ class KnowledgeBase:
         """The ids nearest to a mistyped one."""
         from rapidfuzz import fuzz, process
 
-        hits = process.extract(entry_id.strip().lower(), list(self.entries), scorer=fuzz.ratio, limit=limit, score_cutoff=60)
+        hits = process.extract(
+            entry_id.strip().lower(), list(self.entries), scorer=fuzz.ratio, limit=limit, score_cutoff=60
+        )
         return [hit[0] for hit in hits]
 
     def related(self, entry: Entry) -> list[Entry]:
@@ -116,7 +118,7 @@ def _first_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Any) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     if kind == "extra_forbidden":
@@ -141,7 +143,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _entry_id_at(data: Any, section: str, index: int) -> str | None:
+def _entry_id_at(data: Any, section: str | int, index: int) -> str | None:
     try:
         value = data[section][index].get("id")
     except (KeyError, IndexError, TypeError, AttributeError):
@@ -192,7 +194,11 @@ def _parse(path: Path, shipped: bool, problems: list[Problem]) -> _Parsed | None
         located.data = {}
     if not isinstance(located.data, dict):
         problems.append(
-            Problem(file=str(path), line=1, message="expected a mapping with 'entries' (and for the shipped base 'questions', 'decisions', 'abbreviations')")
+            Problem(
+                file=str(path),
+                line=1,
+                message="expected a mapping with 'entries' (and for the shipped base 'questions', 'decisions', 'abbreviations')",
+            )
         )
         return None
     if not shipped:
@@ -228,7 +234,9 @@ def _check_value(decision: Decision, value: Any) -> str | None:
     else:
         if isinstance(value, bool) or not isinstance(value, int):
             return f"decision '{decision.id}' takes a whole number, not {value!r}"
-        if decision.minimum is not None and value < decision.minimum or decision.maximum is not None and value > decision.maximum:
+        if (decision.minimum is not None and value < decision.minimum) or (
+            decision.maximum is not None and value > decision.maximum
+        ):
             return f"{value} is outside {decision.minimum}..{decision.maximum} for decision '{decision.id}'"
     return None
 
@@ -248,7 +256,13 @@ class _Checker:
         located, base = self.where[key]
         loc = (*base, *sub)
         self.problems.append(
-            Problem(file=located.path, line=located.line_of(loc), entry=entry, field=_field_path(sub) or None, message=message)
+            Problem(
+                file=located.path,
+                line=located.line_of(loc),
+                entry=entry,
+                field=_field_path(sub) or None,
+                message=message,
+            )
         )
 
     def condition(
@@ -262,7 +276,7 @@ class _Checker:
         if not isinstance(value, dict):
             return
         if set(value) != {"expr"} or not isinstance(value["expr"], str):
-            self.report(key, sub, "a computed value is written {expr: \"...\"}", entry)
+            self.report(key, sub, 'a computed value is written {expr: "..."}', entry)
             return
         try:
             names = self.conditions.expr_names(value["expr"])
@@ -298,16 +312,26 @@ class _Checker:
                 lq = kb.lens_questions.get(entry.lens.question)
                 if lq is None:
                     known = ", ".join(kb.lens_questions)
-                    self.report(key, ("lens", "question"), f"lens question '{entry.lens.question}' is not defined; defined: {known}", entry.id)
+                    self.report(
+                        key,
+                        ("lens", "question"),
+                        f"lens question '{entry.lens.question}' is not defined; defined: {known}",
+                        entry.id,
+                    )
                 elif lq.pillar not in entry.pillars:
-                    self.report(key, ("pillars",), f"a practice of lens question '{lq.id}' belongs to the {lq.pillar.value} pillar; list it in 'pillars'", entry.id)
+                    self.report(
+                        key,
+                        ("pillars",),
+                        f"a practice of lens question '{lq.id}' belongs to the {lq.pillar.value} pillar; list it in 'pillars'",
+                        entry.id,
+                    )
             advice = entry.advice
             if advice is None:
                 continue
             self.condition(key, ("advice", "applies"), advice.applies, entry.id)
             if isinstance(advice.priority, list):
-                for i, case in enumerate(advice.priority):
-                    self.condition(key, ("advice", "priority", i, "when"), case.when, entry.id)
+                for i, priority_case in enumerate(advice.priority):
+                    self.condition(key, ("advice", "priority", i, "when"), priority_case.when, entry.id)
             for i, reason in enumerate(advice.reasons):
                 self.condition(key, ("advice", "reasons", i, "when"), reason.when, entry.id)
                 for name in _PLACEHOLDER.findall(reason.text):

@@ -26,23 +26,27 @@ def custom_lens(kb: KnowledgeBase, name: str = "Serverless Applications Lens (wa
             if lq.pillar is not pillar:
                 continue
             practices = sorted(
-                (e for e in kb.entries.values() if e.lens and e.lens.question == lq.id), key=lambda e: e.lens.choice
+                ((e, e.lens) for e in kb.entries.values() if e.lens and e.lens.question == lq.id),
+                key=lambda pair: pair[1].choice,
             )
             choices = []
-            for entry in practices:
+            for entry, lens in practices:
                 choice: dict[str, Any] = {
-                    "id": entry.lens.choice,
+                    "id": lens.choice,
                     "title": _clip(entry.title, 128),
                     "improvementPlan": {"displayText": _clip(entry.summary, 1024)},
                 }
                 if entry.references:
                     choice["improvementPlan"]["url"] = entry.references[0].url
-                    choice["helpfulResource"] = {"displayText": _clip(entry.references[0].title, 1024), "url": entry.references[0].url}
+                    choice["helpfulResource"] = {
+                        "displayText": _clip(entry.references[0].title, 1024),
+                        "url": entry.references[0].url,
+                    }
                 choices.append(choice)
             prefix = lq.id.split("_")[0]
             choices.append({"id": f"{prefix}_{lq.id}_no", "title": "None of these"})
-            every = " && ".join(e.lens.choice for e in practices)
-            required = " && ".join(e.lens.choice for e in practices if e.lens.tier is Tier.required)
+            every = " && ".join(lens.choice for _, lens in practices)
+            required = " && ".join(lens.choice for _, lens in practices if lens.tier is Tier.required)
             rules = [{"condition": every, "risk": "NO_RISK"}] if every else []
             if required:
                 rules.append({"condition": required, "risk": "MEDIUM_RISK"})
@@ -55,7 +59,10 @@ def custom_lens(kb: KnowledgeBase, name: str = "Serverless Applications Lens (wa
                 "riskRules": rules,
             }
             if lq.helpful_resource:
-                question["helpfulResource"] = {"displayText": lq.helpful_resource.display_text, "url": lq.helpful_resource.url}
+                question["helpfulResource"] = {
+                    "displayText": lq.helpful_resource.display_text,
+                    "url": lq.helpful_resource.url,
+                }
             questions.append(question)
         if questions:
             pillars.append({"id": pillar.wa_tool_id, "name": pillar.label, "questions": questions})

@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -211,13 +212,23 @@ def profile_from_mapping(
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        raise ProfileError([ProfileProblem(source, line(), None, "a profile is a mapping of question ids to answers, e.g. 'scenario: rest-api'")])
+        raise ProfileError(
+            [
+                ProfileProblem(
+                    source, line(), None, "a profile is a mapping of question ids to answers, e.g. 'scenario: rest-api'"
+                )
+            ]
+        )
 
     by_id = {q.id: q for q in qs}
     known = ", ".join(by_id)
     for key in data:
         if key not in by_id:
-            problems.append(ProfileProblem(source, line(key), str(key), f"unknown key{_suggest(str(key), by_id)}; allowed keys: {known}"))
+            problems.append(
+                ProfileProblem(
+                    source, line(key), str(key), f"unknown key{_suggest(str(key), by_id)}; allowed keys: {known}"
+                )
+            )
 
     values: dict[str, Any] = {}
     given: set[str] = set()
@@ -306,7 +317,11 @@ def apply_overrides(profile: Profile, overrides: Iterable[str], source: str = "-
             continue
         question = by_id.get(key)
         if question is None:
-            problems.append(ProfileProblem(source, None, key, f"unknown key{_suggest(key, by_id)}; allowed keys: {', '.join(by_id)}"))
+            problems.append(
+                ProfileProblem(
+                    source, None, key, f"unknown key{_suggest(key, by_id)}; allowed keys: {', '.join(by_id)}"
+                )
+            )
             continue
         data[key] = parse_text_value(question, text)
     if problems:
@@ -342,7 +357,9 @@ def dump_profile(profile: Profile) -> str:
         note = " (does not apply to this profile; default kept)" if q.id in profile.not_applicable else ""
         out.append(f"# {q.prompt}{note}")
         out.append(f"# allowed: {_allowed(q)}")
-        rendered = yaml.safe_dump({q.id: profile.values[q.id]}, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000)
+        rendered = yaml.safe_dump(
+            {q.id: profile.values[q.id]}, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1000
+        )
         # safe_dump of a one-key mapping in flow style gives "{key: value}"; keep "key: value".
         body = rendered.strip()
         if body.startswith("{") and body.endswith("}"):

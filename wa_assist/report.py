@@ -101,7 +101,11 @@ def render_markdown(result: Result) -> str:
         out.append(f"| {_pillar_label(pillar)} | {_RISK_LABEL[level]} |")
     out += ["", "| Lens question | Risk | Practices not in place |", "|---|---|---|"]
     for q in result.risk["questions"].values():
-        missing = [f"{p['id']} ({p['tier']}, {p['status']})" for p in q["practices"] if p["status"] not in ("accepted", "not-applicable")]
+        missing = [
+            f"{p['id']} ({p['tier']}, {p['status']})"
+            for p in q["practices"]
+            if p["status"] not in ("accepted", "not-applicable")
+        ]
         out.append(f"| {_md_escape(q['title'])} | {_RISK_LABEL[q['risk']]} | {_md_escape(', '.join(missing)) or '-'} |")
     out += ["", "## Recommendations", ""]
     grouped = result.by_pillar()

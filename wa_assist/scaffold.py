@@ -42,6 +42,7 @@ def template_dir() -> Path:
 
 # ---------------------------------------------------------------------------- answers
 
+
 def _get(obj: Any, name: str, default: Any = None) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(name, default)
@@ -79,8 +80,11 @@ def recommendation_answer(rec: Any) -> dict[str, Any]:
 def rejected_answer(rec: Any) -> dict[str, Any]:
     if isinstance(rec, str):
         return {"id": rec, "title": rec, "changes": ""}
-    return {"id": str(_get(rec, "id", "")), "title": str(_get(rec, "title", "") or _get(rec, "id", "")),
-            "changes": str(_get(rec, "changes", "") or "")}
+    return {
+        "id": str(_get(rec, "id", "")),
+        "title": str(_get(rec, "title", "") or _get(rec, "id", "")),
+        "changes": str(_get(rec, "changes", "") or ""),
+    }
 
 
 def build_answers(profile: Mapping[str, Any], result: Any) -> dict[str, Any]:
@@ -94,6 +98,7 @@ def build_answers(profile: Mapping[str, Any], result: Any) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- rendering
+
 
 @contextlib.contextmanager
 def _isolated_environment(workdir: Path) -> Iterator[None]:
@@ -163,8 +168,9 @@ def _conflicts(rendered: Path, dest: Path, files: Iterable[Path]) -> tuple[list[
     return sorted(set(problems)), same
 
 
-def render(dest: Path | str, answers: Mapping[str, Any], *, force: bool = False,
-           template: Path | None = None) -> Rendered:
+def render(
+    dest: Path | str, answers: Mapping[str, Any], *, force: bool = False, template: Path | None = None
+) -> Rendered:
     """Render the template into dest.
 
     dest must not exist or be an empty folder; with force it may hold files, but no existing file
@@ -177,8 +183,10 @@ def render(dest: Path | str, answers: Mapping[str, Any], *, force: bool = False,
         raise ScaffoldError(f"{dest} exists and is not a folder")
     existing = dest.is_dir() and any(dest.iterdir())
     if existing and not force:
-        raise ScaffoldError(f"{dest} is not empty; choose a new folder, or pass --force to add the project's "
-                            "files next to what is there (no existing file is overwritten)")
+        raise ScaffoldError(
+            f"{dest} is not empty; choose a new folder, or pass --force to add the project's "
+            "files next to what is there (no existing file is overwritten)"
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".wa-assist-tmp", dir=dest.parent))
     try:
@@ -210,6 +218,7 @@ def render(dest: Path | str, answers: Mapping[str, Any], *, force: bool = False,
 
 # ---------------------------------------------------------------------------- the whole command
 
+
 @dataclass
 class NewProject:
     rendered: Rendered
@@ -227,8 +236,15 @@ def parse_sets(sets: Sequence[str]) -> list[str]:
     return list(sets)
 
 
-def new_project(dest: Path | str, *, profile: Path | str | None = None, sets: Sequence[str] = (),
-                force: bool = False, reject: Iterable[str] = (), knowledge: Sequence[Path | str] = ()) -> NewProject:
+def new_project(
+    dest: Path | str,
+    *,
+    profile: Path | str | None = None,
+    sets: Sequence[str] = (),
+    force: bool = False,
+    reject: Iterable[str] = (),
+    knowledge: Sequence[Path | str] = (),
+) -> NewProject:
     """Profile (file and --set) -> engine -> answers -> atomic render."""
     from wa_assist.engine import recommend
     from wa_assist.kb import load_knowledge
@@ -245,5 +261,6 @@ def new_project(dest: Path | str, *, profile: Path | str | None = None, sets: Se
     result = recommend(kb, prof, rejected=frozenset(reject))
     answers = build_answers(prof.to_dict(), result)
     rendered = render(target, answers, force=force)
-    return NewProject(rendered=rendered, answers=answers,
-                      accepted=len(answers["recommendations"]), rejected=len(answers["rejected"]))
+    return NewProject(
+        rendered=rendered, answers=answers, accepted=len(answers["recommendations"]), rejected=len(answers["rejected"])
+    )

@@ -10,14 +10,14 @@ are checked after every file is read, in :mod:`wa_assist.kb`.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-Scalar = Union[bool, int, float, str]
+Scalar = bool | int | float | str
 
 
 class Pillar(str, Enum):
@@ -106,7 +106,7 @@ class LensRef(Strict):
     tier: Tier
 
     @model_validator(mode="after")
-    def _choice_in_question(self) -> "LensRef":
+    def _choice_in_question(self) -> LensRef:
         prefix, number = self.question.split("_q")
         if not self.choice.startswith(f"{prefix}_{prefix}_q{number}_"):
             raise ValueError(f"choice {self.choice!r} does not belong to question {self.question!r}")
@@ -150,7 +150,7 @@ class Advice(Strict):
     """When an entry is recommended, how strongly, why, and what it changes in the project."""
 
     applies: Condition = Field(default_factory=dict)
-    priority: Union[Priority, list[PriorityCase]]
+    priority: Priority | list[PriorityCase]
     reasons: list[ReasonCase] = Field(min_length=1)
     decisions: list[DecisionCase] = Field(default_factory=list)
     changes: str = Field(default="", description="What the generated project gains from it; shown when it is rejected.")
@@ -184,7 +184,7 @@ class Entry(Strict):
     advice: Advice | None = None
 
     @model_validator(mode="after")
-    def _practice_rules(self) -> "Entry":
+    def _practice_rules(self) -> Entry:
         if self.lens is not None and self.kind is not Kind.practice:
             raise ValueError("only a practice can carry a 'lens' reference")
         if self.id in self.related:
@@ -226,7 +226,7 @@ class Question(Strict):
     entry: Id | None = Field(default=None, description="Knowledge entry that explains the topic.")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Question":
+    def _consistent(self) -> Question:
         has_choices = self.type in (QuestionType.choice, QuestionType.multi)
         if has_choices and not self.choices:
             raise ValueError(f"a {self.type.value} question needs 'choices'")
@@ -271,7 +271,7 @@ class Decision(Strict):
     prefer: Literal["higher", "lower"] = "higher"
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Decision":
+    def _consistent(self) -> Decision:
         if self.type is DecisionType.choice and not self.values:
             raise ValueError("a choice decision needs 'values'")
         if self.type is not DecisionType.choice and self.values:

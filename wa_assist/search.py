@@ -16,21 +16,62 @@ imports neither pydantic nor YAML.
 
 from __future__ import annotations
 
-from wa_assist.errors import UserError
-
 import bisect
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
+from wa_assist.errors import UserError
+
 INDEX_VERSION = 4
 STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from how i in is it my of on or should the to use using what when "
-    "which why with you your me we our should about into".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "my",
+        "of",
+        "on",
+        "or",
+        "should",
+        "the",
+        "to",
+        "use",
+        "using",
+        "what",
+        "when",
+        "which",
+        "why",
+        "with",
+        "you",
+        "your",
+        "me",
+        "we",
+        "our",
+        "should",
+        "about",
+        "into",
+    ]
 )
 # Where a word occurs, and how much that counts.
 FIELD_WEIGHTS = {"title": 3.0, "alias": 2.6, "keyword": 2.0, "summary": 1.5, "service": 1.2, "step": 1.0, "body": 1.0}
@@ -45,10 +86,17 @@ class QueryError(UserError):
 class Hit:
     """One search result (a plain class: ``dataclasses`` would add to every lookup's start-up)."""
 
-    __slots__ = ("id", "title", "kind", "pillars", "summary", "score")
+    __slots__ = ("id", "kind", "pillars", "score", "summary", "title")
 
     def __init__(self, id: str, title: str, kind: str, pillars: tuple[str, ...], summary: str, score: float):
-        self.id, self.title, self.kind, self.pillars, self.summary, self.score = id, title, kind, pillars, summary, score
+        self.id, self.title, self.kind, self.pillars, self.summary, self.score = (
+            id,
+            title,
+            kind,
+            pillars,
+            summary,
+            score,
+        )
 
     def __repr__(self) -> str:
         return f"Hit({self.id!r}, score={self.score:.1f})"
@@ -88,7 +136,7 @@ class SearchIndex:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, entries: Iterable[object], abbreviations: Iterable[object] = ()) -> "SearchIndex":
+    def build(cls, entries: Iterable[Any], abbreviations: Iterable[Any] = ()) -> SearchIndex:
         """Index entries (objects with the :class:`wa_assist.schema.Entry` attributes)."""
         index = cls()
         postings: dict[str, dict[int, float]] = defaultdict(dict)
@@ -172,7 +220,9 @@ class SearchIndex:
                 found.setdefault(candidate, 0.85)
         if len(word) >= 4 and word not in self.postings:
             cutoff = 80 if len(word) >= 6 else 85
-            for candidate, score, _ in process.extract(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=4):
+            for candidate, score, _ in process.extract(
+                word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=4
+            ):
                 found.setdefault(candidate, 0.9 * score / 100)
         return list(found.items())
 

@@ -5,13 +5,12 @@ Kept free of heavy imports (no pydantic, no YAML) so a cached search starts fast
 
 from __future__ import annotations
 
-from wa_assist.errors import UserError
-
 import os
 import zlib
 from pathlib import Path
 
 from wa_assist import __version__
+from wa_assist.errors import UserError
 from wa_assist.paths import knowledge_dir
 
 ENV_VAR = "WA_ASSIST_KNOWLEDGE"

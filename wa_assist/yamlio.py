@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from wa_assist.errors import UserError
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from wa_assist.errors import UserError
+
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:  # libyaml is much faster when present
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
@@ -53,10 +54,14 @@ def _build(node: yaml.Node, loc: Path_, lines: dict[Path_, int], constructor: ya
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise yaml.MarkedYAMLError(problem="merge keys (<<) are not supported", problem_mark=key_node.start_mark)
+                raise yaml.MarkedYAMLError(
+                    problem="merge keys (<<) are not supported", problem_mark=key_node.start_mark
+                )
             key = constructor.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise yaml.MarkedYAMLError(problem="mapping keys must be plain scalars", problem_mark=key_node.start_mark)
+                raise yaml.MarkedYAMLError(
+                    problem="mapping keys must be plain scalars", problem_mark=key_node.start_mark
+                )
             if key in result:
                 raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
             child = (*loc, key)

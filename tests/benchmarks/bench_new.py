@@ -47,14 +47,22 @@ def main() -> int:
     new_cmd = [wa_bin] if wa_bin else [sys.executable, "-m", "wa_assist"]
     try:
         # The first run fills the caches (knowledge, compiled templates), as any later run by a user finds them.
-        timed(new_cmd + ["new", str(work / "warm"), "--profile", str(PROFILE)], work, env)
+        timed([*new_cmd, "new", str(work / "warm"), "--profile", str(PROFILE)], work, env)
         template = work / "cc-template"
         shutil.copytree(work / "warm", template / "{{cookiecutter.project_name}}")
         (template / "cookiecutter.json").write_text(json.dumps({"project_name": "svc", "_copy_without_render": ["*"]}))
 
         if args.sam:
             label = "sam init --location"
-            other = lambda i: [args.sam, "init", "--location", str(template), "--no-input", "--output-dir", str(work / f"sam{i}")]  # noqa: E731
+            other = lambda i: [  # noqa: E731
+                args.sam,
+                "init",
+                "--location",
+                str(template),
+                "--no-input",
+                "--output-dir",
+                str(work / f"sam{i}"),
+            ]
         else:
             cc_bin = shutil.which("cookiecutter", path=str(Path(sys.executable).parent)) or shutil.which("cookiecutter")
             if not cc_bin:
@@ -65,7 +73,7 @@ def main() -> int:
         timed(other("warm"), work, env)
         ours, theirs = [], []
         for i in range(args.runs):  # interleaved, so both see the same machine
-            ours.append(timed(new_cmd + ["new", str(work / f"wa{i}"), "--profile", str(PROFILE)], work, env))
+            ours.append(timed([*new_cmd, "new", str(work / f"wa{i}"), "--profile", str(PROFILE)], work, env))
             theirs.append(timed(other(i), work, env))
         files = sum(1 for p in (work / "warm").rglob("*") if p.is_file())
         print(f"rest-api project, {files} files, median of {args.runs} runs each")
@@ -73,7 +81,9 @@ def main() -> int:
         print(f"  {label:<21}: {statistics.median(theirs):.3f} s (min {min(theirs):.3f}, max {max(theirs):.3f})")
         pairs = sorted(a / b for a, b in zip(ours, theirs))
         print(f"  ratio of medians     : {statistics.median(ours) / statistics.median(theirs):.2f}x (goal <= 0.80x)")
-        print(f"  ratio, run by run    : median {statistics.median(pairs):.2f}x (min {pairs[0]:.2f}, max {pairs[-1]:.2f})")
+        print(
+            f"  ratio, run by run    : median {statistics.median(pairs):.2f}x (min {pairs[0]:.2f}, max {pairs[-1]:.2f})"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

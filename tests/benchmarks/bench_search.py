@@ -21,8 +21,18 @@ import tempfile
 import time
 from pathlib import Path
 
-QUERIES = ["dead letter queue", "idempotncy", "xray", "provisioned concurrency", "dlq retries", "api keys",
-           "kinesis batch window", "cold start", "TTL", "blue green deployment"]
+QUERIES = [
+    "dead letter queue",
+    "idempotncy",
+    "xray",
+    "provisioned concurrency",
+    "dlq retries",
+    "api keys",
+    "kinesis batch window",
+    "cold start",
+    "TTL",
+    "blue green deployment",
+]
 
 
 def timed(cmd: list[str], runs: int, env: dict[str, str]) -> list[float]:
@@ -82,10 +92,14 @@ def main() -> None:
         entries = synthetic_entries(args.entries)
         per_file = 1000
         for n in range(0, len(entries), per_file):
-            chunk = [e.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for e in entries[n : n + per_file]]
+            chunk = [
+                e.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for e in entries[n : n + per_file]
+            ]
             for item in chunk:
                 item["kind"], item["pillars"] = item.get("kind"), item.get("pillars")
-            (folder / f"synthetic-{n // per_file:02d}.yaml").write_text(yaml.safe_dump({"entries": chunk}, sort_keys=False))
+            (folder / f"synthetic-{n // per_file:02d}.yaml").write_text(
+                yaml.safe_dump({"entries": chunk}, sort_keys=False)
+            )
         start = time.perf_counter()
         big = load_index([folder])
         first = time.perf_counter() - start

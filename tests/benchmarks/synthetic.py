@@ -6,11 +6,53 @@ import random
 
 from wa_assist.schema import Entry
 
-WORDS = (
-    "lambda queue stream table index cache api gateway function event bus rule retry timeout memory alarm "
-    "metric trace log bucket object key policy role token certificate workflow state batch shard consumer "
-    "producer throughput latency capacity scaling burst quota limit region edge origin schema model route"
-).split()
+WORDS = [
+    "lambda",
+    "queue",
+    "stream",
+    "table",
+    "index",
+    "cache",
+    "api",
+    "gateway",
+    "function",
+    "event",
+    "bus",
+    "rule",
+    "retry",
+    "timeout",
+    "memory",
+    "alarm",
+    "metric",
+    "trace",
+    "log",
+    "bucket",
+    "object",
+    "key",
+    "policy",
+    "role",
+    "token",
+    "certificate",
+    "workflow",
+    "state",
+    "batch",
+    "shard",
+    "consumer",
+    "producer",
+    "throughput",
+    "latency",
+    "capacity",
+    "scaling",
+    "burst",
+    "quota",
+    "limit",
+    "region",
+    "edge",
+    "origin",
+    "schema",
+    "model",
+    "route",
+]
 
 
 def synthetic_entries(count: int, seed: int = 7) -> list[Entry]:

@@ -26,7 +26,7 @@ def run(args: Namespace) -> int:
     extra = list(getattr(args, "knowledge", []) or [])
     kb = load_knowledge(extra)
 
-    def index_loader():  # type: ignore[no-untyped-def]
+    def index_loader():
         from wa_assist.search import load_index
 
         return load_index(extra)

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from argparse import Namespace
-from typing import Sequence
+from collections.abc import Sequence
 
 from wa_assist.search import Hit, load_index
 
@@ -62,7 +62,7 @@ def listing(args: Namespace) -> int:
 def show(args: Namespace) -> int:
     from wa_assist.errors import UserError
     from wa_assist.kb import load_knowledge
-    from wa_assist.render import entry_markdown, entry_json
+    from wa_assist.render import entry_json, entry_markdown
 
     kb = load_knowledge(args.knowledge)
     entry = kb.get(args.id) or kb.get(args.id.strip().lower())

@@ -10,8 +10,11 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from wa_assist.scaffold import ScaffoldError
 
     errors: list[type[BaseException]] = [ScaffoldError]
-    for module, name in (("wa_assist.profile", "ProfileError"), ("wa_assist.kb", "KnowledgeError"),
-                         ("wa_assist.engine", "EngineError")):
+    for module, name in (
+        ("wa_assist.profile", "ProfileError"),
+        ("wa_assist.kb", "KnowledgeError"),
+        ("wa_assist.engine", "EngineError"),
+    ):
         try:
             errors.append(getattr(__import__(module, fromlist=[name]), name))
         except (ImportError, AttributeError):
@@ -38,8 +41,11 @@ def run(args: Any) -> int:
         print(f"wa-assist new: {exc}", file=sys.stderr)
         return 2
     rendered = made.rendered
-    print(f"Created {rendered.dest} ({len(rendered.files)} files"
-          + (f", {len(rendered.kept)} already identical" if rendered.kept else "") + ")")
+    print(
+        f"Created {rendered.dest} ({len(rendered.files)} files"
+        + (f", {len(rendered.kept)} already identical" if rendered.kept else "")
+        + ")"
+    )
     print(f"  {made.accepted} recommendations applied, {made.rejected} rejected: see RECOMMENDATIONS.md")
     print("Next steps:")
     print(f"  cd {rendered.dest}")

@@ -26,7 +26,9 @@ def run(args: Any) -> int:
         profile = load_profile(args.profile, kb.questions)
     except ProfileError as exc:
         count = len(exc.problems)
-        return _fail(f"{count} problem{'s' if count != 1 else ''} in the profile:\n" + "\n".join(f"  {p}" for p in exc.problems))
+        return _fail(
+            f"{count} problem{'s' if count != 1 else ''} in the profile:\n" + "\n".join(f"  {p}" for p in exc.problems)
+        )
 
     rejected = [r.strip() for r in (getattr(args, "reject", None) or []) if r.strip()]
     unknown = [r for r in rejected if r not in kb.entries]
@@ -43,9 +45,15 @@ def run(args: Any) -> int:
         return _fail(f"the knowledge base cannot be evaluated for this profile: {exc}")
 
     for rid in result.unknown_rejections:
-        print(f"wa-assist: note: --reject {rid}: it is not recommended for this profile, nothing to reject", file=sys.stderr)
+        print(
+            f"wa-assist: note: --reject {rid}: it is not recommended for this profile, nothing to reject",
+            file=sys.stderr,
+        )
     for key, value in result.profile.ignored.items():
-        print(f"wa-assist: note: {profile.source}: '{key}' does not apply to this profile; its answer {value!r} is ignored", file=sys.stderr)
+        print(
+            f"wa-assist: note: {profile.source}: '{key}' does not apply to this profile; its answer {value!r} is ignored",
+            file=sys.stderr,
+        )
 
     fmt = getattr(args, "format", None) or "table"
     if fmt == "json":

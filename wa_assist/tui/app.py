@@ -113,7 +113,9 @@ class WaAssistApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Search the knowledge base", "Live fuzzy search over the lens guidance", self.action_search)
-        yield SystemCommand("Toggle light and dark theme", "Switch between the light and dark theme", self.action_toggle_theme)
+        yield SystemCommand(
+            "Toggle light and dark theme", "Switch between the light and dark theme", self.action_toggle_theme
+        )
 
     # ------------------------------------------------------------------ drafts
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 class KnowledgeCommands(Provider):
     """Open any knowledge entry from the command palette."""
 
-    def _entries(self):  # type: ignore[no-untyped-def]
+    def _entries(self):
         app: WaAssistApp = self.app  # type: ignore[assignment]
         return app.services.kb.entries.values()
 
@@ -31,4 +31,10 @@ class KnowledgeCommands(Provider):
             for text in (entry.title, entry.id, *entry.aliases):
                 best = max(best, matcher.match(text))
             if best > 0:
-                yield Hit(best, matcher.highlight(entry.title), partial(app.show_entry, entry.id), text=entry.title, help=entry.summary)
+                yield Hit(
+                    best,
+                    matcher.highlight(entry.title),
+                    partial(app.show_entry, entry.id),
+                    text=entry.title,
+                    help=entry.summary,
+                )

@@ -97,7 +97,9 @@ class Session:
         self.values: dict[str, Any] = {q.id: copy.deepcopy(q.default) for q in self.questions}
         if profile is not None:
             self.values.update({k: copy.deepcopy(v) for k, v in profile.values.items() if k in self.values})
-            self.values.update({k: copy.deepcopy(v) for k, v in getattr(profile, "ignored", {}).items() if k in self.values})
+            self.values.update(
+                {k: copy.deepcopy(v) for k, v in getattr(profile, "ignored", {}).items() if k in self.values}
+            )
         self.rejected: set[str] = set()
         self.groups: list[str] = []
         for q in self.questions:
@@ -177,7 +179,11 @@ class Session:
 
         def key(rec: Any) -> tuple[Any, ...]:
             pillar = rec.pillars[0] if rec.pillars else ""
-            return (pillars.index(pillar) if pillar in pillars else len(pillars), order.get(rec.priority, 3), rec.title.lower())
+            return (
+                pillars.index(pillar) if pillar in pillars else len(pillars),
+                order.get(rec.priority, 3),
+                rec.title.lower(),
+            )
 
         return sorted(recs, key=key)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -65,7 +65,9 @@ class GenerateScreen(Screen[None]):
             with Vertical(id="generate-form"):
                 yield Label("Destination folder", classes="prompt")
                 yield Input(value=f"./{self.session.name}", id="dest")
-                yield Checkbox("Render into a non-empty folder (your files are never overwritten)", id="force", compact=True)
+                yield Checkbox(
+                    "Render into a non-empty folder (your files are never overwritten)", id="force", compact=True
+                )
                 with Horizontal(id="generate-actions"):
                     yield Button("Generate", id="go", variant="primary", compact=True)
                 yield Static(id="generate-error")
@@ -128,17 +130,20 @@ class GenerateScreen(Screen[None]):
         if event.worker.name != "generate":
             return
         if event.state is WorkerState.SUCCESS:
-            self.generated = event.worker.result
+            generated = cast(Generated, event.worker.result)
+            self.generated = generated
             self.error = None
             self._busy(False, "")
             for selector in ("#dest", "#force", "#go"):
                 self.query_one(selector).disabled = True
             self.query_one("#generate-form").display = False
             summary = self.query_one("#generate-summary", MarkdownView)
-            summary.show(summary_markdown(self.generated))
+            summary.show(summary_markdown(generated))
             summary.display = True
             self.query_one("#generate-status", Static).update(
-                Content.assemble(("Done. ", "bold $text-success"), "Press escape to review the recommendations or ctrl+q to quit.")
+                Content.assemble(
+                    ("Done. ", "bold $text-success"), "Press escape to review the recommendations or ctrl+q to quit."
+                )
             )
             self.app.save_draft(quiet=True)
         elif event.state is WorkerState.ERROR:

@@ -116,7 +116,9 @@ class InterviewScreen(Screen[None]):
         index = self.step_index
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=len(steps), progress=index + 1)
-        title = Content.assemble((f"Step {index + 1} of {len(steps)}", "bold"), "  ", (self.group or "", "bold $accent"))
+        title = Content.assemble(
+            (f"Step {index + 1} of {len(steps)}", "bold"), "  ", (self.group or "", "bold $accent")
+        )
         self.query_one("#step-title", Static).update(title)
         self.query_one("#back", Button).disabled = index == 0
         self.query_one("#next", Button).label = "Results" if index == len(steps) - 1 else "Next"
@@ -125,11 +127,13 @@ class InterviewScreen(Screen[None]):
     def refresh_preview(self) -> None:
         try:
             preview = self.session.preview()
-        except Exception as exc:  # noqa: BLE001 - the preview must never stop the interview
+        except Exception as exc:
             self.query_one("#preview", Static).update(Content(f"Preview unavailable: {exc}"))
             return
         self.query_one("#preview", Static).update(Content.styled(preview.headline, "bold $text-accent"))
-        self.query_one("#preview", Static).tooltip = f"{preview.high} high, {preview.medium} medium, {preview.low} low priority"
+        self.query_one(
+            "#preview", Static
+        ).tooltip = f"{preview.high} high, {preview.medium} medium, {preview.low} low priority"
         self.query_one("#risk", RiskSummary).show(preview.risk)
 
     def _show_help(self, field: QuestionField) -> None:
@@ -199,7 +203,9 @@ class InterviewScreen(Screen[None]):
         if index > 0:
             invalid = self.first_invalid()
             if invalid is not None:  # going back keeps the last valid answer; say so
-                self.notify(f"{invalid.question.prompt}: kept {self.session.values[invalid.question.id]!r}", severity="warning")
+                self.notify(
+                    f"{invalid.question.prompt}: kept {self.session.values[invalid.question.id]!r}", severity="warning"
+                )
             await self.show_step(self.steps[index - 1], focus_last=True)
 
     def action_save(self) -> None:

@@ -41,7 +41,11 @@ class SearchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="search"):
-            yield Input(value=self.initial, placeholder="Search the lens guidance: words, typos and abbreviations (DLQ, EMF) work", id="search-input")
+            yield Input(
+                value=self.initial,
+                placeholder="Search the lens guidance: words, typos and abbreviations (DLQ, EMF) work",
+                id="search-input",
+            )
             yield Static(id="search-status")
             with Horizontal(id="search-body"):
                 yield OptionList(id="search-results")

@@ -32,7 +32,7 @@ class ResultsScreen(Screen[None]):
     app: WaAssistApp
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Toggle"),
+        Binding("space", "toggle_recommendation", "Toggle"),
         Binding("a", "accept", "Accept"),
         Binding("r", "reject", "Reject"),
         Binding("g", "generate", "Generate"),
@@ -71,8 +71,8 @@ class ResultsScreen(Screen[None]):
     def _rewrap(self) -> None:
         """Wrap long titles to the list's width, indented under the title."""
         recs = self.query_one("#recs", OptionList)
-        width = recs.scrollable_content_region.width - MARK_WIDTH
-        width = width if width >= 16 else None
+        available = recs.scrollable_content_region.width - MARK_WIDTH
+        width = available if available >= 16 else None
         if width == self._title_width:
             return
         self._title_width = width
@@ -129,7 +129,12 @@ class ResultsScreen(Screen[None]):
     def detail_markdown(self, rec: Any) -> str:
         rejected = self.session.is_rejected(rec.id)
         status = "rejected" if rejected else "accepted"
-        lines = [f"**{rec.priority.capitalize()} priority**, {status}. Press space, `a` or `r` to change.", "", "## Why", ""]
+        lines = [
+            f"**{rec.priority.capitalize()} priority**, {status}. Press space, `a` or `r` to change.",
+            "",
+            "## Why",
+            "",
+        ]
         lines += [f"- {reason}" for reason in rec.reasons] or ["- It applies to every profile."]
         lines.append("")
         if rejected:
@@ -177,7 +182,7 @@ class ResultsScreen(Screen[None]):
         self._summary()
         self._show_detail()
 
-    def action_toggle(self) -> None:
+    def action_toggle_recommendation(self) -> None:
         self._set(None)
 
     def action_accept(self) -> None:

@@ -21,56 +21,122 @@ from typing import Any
 import pytest
 import yaml
 
-from tests import judges
+from tests.generation import judges
 
 pytestmark = pytest.mark.judges
 
 PROFILES: dict[str, dict[str, Any]] = {
     "mobile-authorizer-search-spiky-canary": {
-        "scenario": "mobile-backend", "auth": "lambda-authorizer", "traffic": "spiky", "deployment": "canary",
-        "access_patterns": ["key-value", "full-text-search"]},
+        "scenario": "mobile-backend",
+        "auth": "lambda-authorizer",
+        "traffic": "spiky",
+        "deployment": "canary",
+        "access_patterns": ["key-value", "full-text-search"],
+    },
     "mobile-public-steady-linear-readheavy": {
-        "scenario": "mobile-backend", "auth": "none", "traffic": "steady", "deployment": "linear",
-        "read_heavy": True, "p99_latency_ms": 50, "cost_priority": "performance"},
+        "scenario": "mobile-backend",
+        "auth": "none",
+        "traffic": "steady",
+        "deployment": "linear",
+        "read_heavy": True,
+        "p99_latency_ms": 50,
+        "cost_priority": "performance",
+    },
     "mobile-mtls-sensitive-bluegreen": {
-        "scenario": "mobile-backend", "auth": "mtls", "sensitive_data": True, "deployment": "blue-green",
-        "traffic": "unpredictable"},
+        "scenario": "mobile-backend",
+        "auth": "mtls",
+        "sensitive_data": True,
+        "deployment": "blue-green",
+        "traffic": "unpredictable",
+    },
     "mobile-relational-authorizer-sensitive": {
-        "scenario": "mobile-backend", "auth": "lambda-authorizer", "access_patterns": ["relational"],
-        "sensitive_data": True, "deployment": "all-at-once"},
+        "scenario": "mobile-backend",
+        "auth": "lambda-authorizer",
+        "access_patterns": ["relational"],
+        "sensitive_data": True,
+        "deployment": "all-at-once",
+    },
     "mobile-relational-data-api-cognito": {
-        "scenario": "mobile-backend", "auth": "cognito", "access_patterns": ["relational", "key-value"],
-        "cost_priority": "lowest-cost", "deployment": "canary"},
+        "scenario": "mobile-backend",
+        "auth": "cognito",
+        "access_patterns": ["relational", "key-value"],
+        "cost_priority": "lowest-cost",
+        "deployment": "canary",
+    },
     "rest-cognito-search-cache-sensitive": {
-        "scenario": "rest-api", "auth": "cognito", "read_heavy": True, "sensitive_data": True,
-        "access_patterns": ["key-value", "full-text-search", "query"], "cost_priority": "lowest-cost"},
+        "scenario": "rest-api",
+        "auth": "cognito",
+        "read_heavy": True,
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "full-text-search", "query"],
+        "cost_priority": "lowest-cost",
+    },
     "rest-mtls-dax-sensitive": {
-        "scenario": "rest-api", "auth": "mtls", "read_heavy": True, "p99_latency_ms": 50, "sensitive_data": True,
-        "access_patterns": ["key-value", "query"], "cost_priority": "performance", "deployment": "linear"},
+        "scenario": "rest-api",
+        "auth": "mtls",
+        "read_heavy": True,
+        "p99_latency_ms": 50,
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "query"],
+        "cost_priority": "performance",
+        "deployment": "linear",
+    },
     "rest-authorizer-search-nocache": {
-        "scenario": "rest-api", "auth": "lambda-authorizer", "access_patterns": ["key-value", "full-text-search"],
-        "deployment": "blue-green"},
+        "scenario": "rest-api",
+        "auth": "lambda-authorizer",
+        "access_patterns": ["key-value", "full-text-search"],
+        "deployment": "blue-green",
+    },
     "rest-iam-dax-search-files-async-sensitive": {
-        "scenario": "rest-api", "auth": "iam", "read_heavy": True, "p99_latency_ms": 60, "sensitive_data": True,
-        "access_patterns": ["key-value", "files", "full-text-search"], "invocation": "async", "multi_step": True,
-        "cost_priority": "balanced", "traffic": "unpredictable"},
+        "scenario": "rest-api",
+        "auth": "iam",
+        "read_heavy": True,
+        "p99_latency_ms": 60,
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "files", "full-text-search"],
+        "invocation": "async",
+        "multi_step": True,
+        "cost_priority": "balanced",
+        "traffic": "unpredictable",
+    },
     "web-iam-dax-search": {
-        "scenario": "web-app", "auth": "iam", "read_heavy": True, "p99_latency_ms": 80,
-        "access_patterns": ["key-value", "full-text-search"], "cost_priority": "balanced"},
+        "scenario": "web-app",
+        "auth": "iam",
+        "read_heavy": True,
+        "p99_latency_ms": 80,
+        "access_patterns": ["key-value", "full-text-search"],
+        "cost_priority": "balanced",
+    },
     "rest-relational-search-proxy": {
-        "scenario": "rest-api", "auth": "cognito", "access_patterns": ["relational", "full-text-search"],
-        "invocation": "async", "sensitive_data": True},
+        "scenario": "rest-api",
+        "auth": "cognito",
+        "access_patterns": ["relational", "full-text-search"],
+        "invocation": "async",
+        "sensitive_data": True,
+    },
     "web-relational-search-data-api": {
-        "scenario": "web-app", "auth": "none", "access_patterns": ["relational", "full-text-search"]},
+        "scenario": "web-app",
+        "auth": "none",
+        "access_patterns": ["relational", "full-text-search"],
+    },
     "mobile-relational-search": {
-        "scenario": "mobile-backend", "auth": "cognito", "access_patterns": ["relational", "full-text-search"]},
+        "scenario": "mobile-backend",
+        "auth": "cognito",
+        "access_patterns": ["relational", "full-text-search"],
+    },
     "web-public-search": {
-        "scenario": "web-app", "auth": "none", "access_patterns": ["key-value", "full-text-search"],
-        "traffic": "spiky"},
+        "scenario": "web-app",
+        "auth": "none",
+        "access_patterns": ["key-value", "full-text-search"],
+        "traffic": "spiky",
+    },
 }
 # Decisions changed after the engine ran (see the module docstring), per profile.
-SWAPPED_DECISIONS = {"mobile-relational-data-api-cognito": {"relational": "data-api"},
-                     "web-relational-search-data-api": {"relational": "data-api"}}
+SWAPPED_DECISIONS = {
+    "mobile-relational-data-api-cognito": {"relational": "data-api"},
+    "web-relational-search-data-api": {"relational": "data-api"},
+}
+
 
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory) -> dict[str, Path]:
@@ -80,8 +146,9 @@ def projects(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def answers(projects) -> dict[str, dict[str, Any]]:
-    return {name: yaml.safe_load((p / ".copier-answers.yml").read_text(encoding="utf-8"))
-            for name, p in projects.items()}
+    return {
+        name: yaml.safe_load((p / ".copier-answers.yml").read_text(encoding="utf-8")) for name, p in projects.items()
+    }
 
 
 def read(project: Path, rel: str) -> str:
@@ -109,8 +176,12 @@ def test_appsync_authorization_follows_the_profile(projects, answers):
             continue
         template, readme = read(project, "template.yaml"), read(project, "README.md")
         recommendations = read(project, "RECOMMENDATIONS.md")
-        expected = {"cognito": "AMAZON_COGNITO_USER_POOLS", "lambda-authorizer": "AWS_LAMBDA",
-                    "none": "API_KEY", "iam": "AWS_IAM"}[a["api_auth"]]
+        expected = {
+            "cognito": "AMAZON_COGNITO_USER_POOLS",
+            "lambda-authorizer": "AWS_LAMBDA",
+            "none": "API_KEY",
+            "iam": "AWS_IAM",
+        }[a["api_auth"]]
         assert f"AuthenticationType: {expected}" in template, name
         if a["api_auth"] == "lambda-authorizer":
             assert "AuthorizerInvokePermission" in template and "Principal: appsync.amazonaws.com" in template
@@ -163,7 +234,9 @@ def test_full_text_search_indexes_and_serves_every_api(projects, answers):
             # The relational write path queues each committed change; the indexer consumes the queue.
             assert "StreamViewType" not in template
             assert "deadLetterTargetArn: !GetAtt IndexFailureQueue.Arn" in template
-            assert "INDEX_QUEUE_URL: !Ref IndexQueue" in template and "EventSourceArn: !GetAtt IndexQueue.Arn" in template
+            assert (
+                "INDEX_QUEUE_URL: !Ref IndexQueue" in template and "EventSourceArn: !GetAtt IndexQueue.Arn" in template
+            )
             assert ("com.amazonaws.${AWS::Region}.sqs" in template) == (a["relational"] == "rds-proxy")
             app = read(project, "src/items/app.py")
             assert "self.index.changed(" in app and "INDEX_QUEUE_URL" in app

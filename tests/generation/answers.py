@@ -15,19 +15,33 @@ from typing import Any
 
 import yaml
 
-KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 _FUNCS = {"min": min, "max": max, "ceil": math.ceil, "floor": math.floor, "round": round}
 
 
 def _eval(expr: str, values: dict[str, Any]) -> Any:
     """Arithmetic, comparisons, min/max/ceil/floor/round and conditionals over known names only."""
     tree = ast.parse(expr, mode="eval")
-    allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp, ast.Call, ast.Name, ast.Load,
-               ast.Constant, ast.operator, ast.unaryop, ast.cmpop, ast.BoolOp, ast.boolop)
+    allowed = (
+        ast.Expression,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.Compare,
+        ast.IfExp,
+        ast.Call,
+        ast.Name,
+        ast.Load,
+        ast.Constant,
+        ast.operator,
+        ast.unaryop,
+        ast.cmpop,
+        ast.BoolOp,
+        ast.boolop,
+    )
     for node in ast.walk(tree):
         if not isinstance(node, allowed):
             raise ValueError(f"unsupported expression {expr!r}")
-    return eval(compile(tree, "<expr>", "eval"), {"__builtins__": {}}, {**_FUNCS, **values})  # noqa: S307
+    return eval(compile(tree, "<expr>", "eval"), {"__builtins__": {}}, {**_FUNCS, **values})
 
 
 @cache
@@ -45,8 +59,9 @@ def decision_ids() -> list[str]:
     return [d["id"] for d in _definitions()[1]]
 
 
-def default_answers(profile: dict[str, Any] | None = None, decisions: dict[str, Any] | None = None,
-                    **extra: Any) -> dict[str, Any]:
+def default_answers(
+    profile: dict[str, Any] | None = None, decisions: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
     questions, decision_defs = _definitions()
     values = {q["id"]: q["default"] for q in questions}
     values.update(profile or {})

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 from wa_assist.search import QueryError, SearchIndex
 
 GOLDEN = [
@@ -156,7 +156,6 @@ def test_search_does_not_import_textual_or_copier():
     assert result.stderr.strip().splitlines()[-1] == "[]"
 
 
-
 def test_misspelt_words_are_read_as_the_words_meant(index):
     assert index._corrected("step funtions express") == "step functions express"
     assert index._corrected("dead leter queue") == "dead letter queue"
@@ -175,7 +174,7 @@ def _drop_a_letter(query: str) -> str | None:
 
 
 def test_guide_topics_with_a_typo_are_still_found(index):
-    from tests.test_coverage import GUIDE_TOPICS
+    from tests.unit.test_coverage import GUIDE_TOPICS
 
     cases = [(typo, expected) for query, expected in GOLDEN + list(GUIDE_TOPICS) if (typo := _drop_a_letter(query))]
     ranks = []

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from wa_assist.errors import UserError
-from wa_assist.profile import ProfileError, apply_overrides, default_profile, dump_profile, load_profile, profile_from_mapping, save_profile
+from wa_assist.profile import (
+    ProfileError,
+    apply_overrides,
+    default_profile,
+    dump_profile,
+    load_profile,
+    profile_from_mapping,
+    save_profile,
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "profile.yaml") -> Path:
@@ -43,7 +51,9 @@ def test_valid_yaml_profile(tmp_path, kb):
 
 
 def test_questions_that_do_not_apply_keep_their_default_and_are_flagged(kb):
-    profile = profile_from_mapping({"scenario": "rest-api", "consumers": 5, "access_patterns": ["files"], "read_heavy": True}, kb)
+    profile = profile_from_mapping(
+        {"scenario": "rest-api", "consumers": 5, "access_patterns": ["files"], "read_heavy": True}, kb
+    )
     assert "consumers" in profile.not_applicable and profile["consumers"] == 1
     assert "read_heavy" in profile.not_applicable and profile["read_heavy"] is False
     assert profile.ignored == {"consumers": 5, "read_heavy": True}
@@ -55,15 +65,27 @@ def test_questions_that_do_not_apply_keep_their_default_and_are_flagged(kb):
 @pytest.mark.parametrize(
     ("text", "line", "fragments"),
     [
-        ("scenario: rest-api\ntraffic: bursty\n", 2, ["key 'traffic'", "bad value 'bursty'", "allowed: steady, spiky, unpredictable"]),
-        ("scenario: rest-api\n\npeak_rps: -4\n", 3, ["key 'peak_rps'", "bad value '-4'", "below 0", "a whole number from 0 to 1000000"]),
+        (
+            "scenario: rest-api\ntraffic: bursty\n",
+            2,
+            ["key 'traffic'", "bad value 'bursty'", "allowed: steady, spiky, unpredictable"],
+        ),
+        (
+            "scenario: rest-api\n\npeak_rps: -4\n",
+            3,
+            ["key 'peak_rps'", "bad value '-4'", "below 0", "a whole number from 0 to 1000000"],
+        ),
         ("peak_rps: lots\n", 1, ["bad value 'lots'"]),
         ("peak_rps: true\n", 1, ["bad value 'true'"]),
         ("read_heavy: maybe\n", 1, ["key 'read_heavy'", "allowed: true, false"]),
         ("access_patterns: [key-value, graph]\n", 1, ["unknown: graph", "allowed: a list of key-value, query"]),
         ("name: My Service\n", 1, ["key 'name'", "lowercase letters, digits and hyphens"]),
         ("name: " + "a" * 41 + "\n", 1, ["41 characters"]),
-        ("scenaro: rest-api\n", 1, ["key 'scenaro'", "unknown key (did you mean 'scenario'?)", "allowed keys: name, description, scenario"]),
+        (
+            "scenaro: rest-api\n",
+            1,
+            ["key 'scenaro'", "unknown key (did you mean 'scenario'?)", "allowed keys: name, description, scenario"],
+        ),
         ("runtime: python3.9\n", 1, ["allowed: python3.13, python3.12"]),
         ("max_duration_s: 0\n", 1, ["below 1"]),
     ],
@@ -91,7 +113,10 @@ def test_error_format_is_file_line_key_value_allowed(tmp_path, kb):
     path = write(tmp_path, "deployment: yolo\n")
     with pytest.raises(ProfileError) as info:
         load_profile(path, kb.questions)
-    assert str(info.value) == f"{path}:1: key 'deployment': bad value 'yolo'; allowed: all-at-once, blue-green, canary, linear"
+    assert (
+        str(info.value)
+        == f"{path}:1: key 'deployment': bad value 'yolo'; allowed: all-at-once, blue-green, canary, linear"
+    )
 
 
 @pytest.mark.parametrize(
@@ -142,7 +167,14 @@ def test_apply_overrides_parses_by_question_type(kb):
     base = default_profile(kb)
     updated = apply_overrides(
         base,
-        ["scenario=stream-processing", "peak_rps=2500", "global_users=yes", "access_patterns=time-series, analytics", "consumers=2", "name=ingest"],
+        [
+            "scenario=stream-processing",
+            "peak_rps=2500",
+            "global_users=yes",
+            "access_patterns=time-series, analytics",
+            "consumers=2",
+            "name=ingest",
+        ],
     )
     assert updated["scenario"] == "stream-processing"
     assert updated["peak_rps"] == 2500
@@ -180,7 +212,13 @@ def test_an_override_can_make_an_ignored_answer_apply(tmp_path, kb):
 @pytest.mark.parametrize("name", ["saved.yaml", "saved.json"])
 def test_save_and_load_round_trip(tmp_path, kb, name):
     profile = profile_from_mapping(
-        {"name": "x-1", "description": "Orders: the 'best' #1 service", "scenario": "web-app", "access_patterns": ["files", "query"], "peak_rps": 7},
+        {
+            "name": "x-1",
+            "description": "Orders: the 'best' #1 service",
+            "scenario": "web-app",
+            "access_patterns": ["files", "query"],
+            "peak_rps": 7,
+        },
         kb,
     )
     path = save_profile(profile, tmp_path / name)

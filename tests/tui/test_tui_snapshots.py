@@ -118,7 +118,14 @@ def small_kb(kb) -> KnowledgeBase:
 def fake_generate(dest: Path, profile: Any, rejected: frozenset[str], force: bool) -> Generated:
     return Generated(
         dest=Path("orders"),
-        files=["README.md", "RECOMMENDATIONS.md", "samconfig.toml", "src/app.py", "template.yaml", "tests/unit/test_app.py"],
+        files=[
+            "README.md",
+            "RECOMMENDATIONS.md",
+            "samconfig.toml",
+            "src/app.py",
+            "template.yaml",
+            "tests/unit/test_app.py",
+        ],
         next_steps=["`cd orders`", "`sam build && sam deploy --guided`"],
     )
 

@@ -50,7 +50,7 @@ def test_a_corrupt_cache_file_is_ignored():
 def test_warm_and_cold_renders_of_a_project_are_identical(tmp_path, monkeypatch):
     import filecmp
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
     from wa_assist.scaffold import new_project
 
     monkeypatch.setenv("WA_ASSIST_CACHE_DIR", str(tmp_path / "cold-cache"))

@@ -109,12 +109,34 @@ def test_parse_answer_names_the_text_pattern(kb):
 
 def _fake_kb() -> KnowledgeBase:
     questions = [
-        Question(id="kind", group="Basics", prompt="Kind?", help="Picks the shape of it.", type="choice", default="a",
-                 choices=[{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]),
-        Question(id="extra", group="Only for B", prompt="Extra?", help="Asked only for kind b.", type="boolean",
-                 default=False, applies={"kind": "b"}),
-        Question(id="size", group="Sizing", prompt="Size?", help="How big it gets.", type="integer", default=3,
-                 minimum=1, maximum=9),
+        Question(
+            id="kind",
+            group="Basics",
+            prompt="Kind?",
+            help="Picks the shape of it.",
+            type="choice",
+            default="a",
+            choices=[{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+        ),
+        Question(
+            id="extra",
+            group="Only for B",
+            prompt="Extra?",
+            help="Asked only for kind b.",
+            type="boolean",
+            default=False,
+            applies={"kind": "b"},
+        ),
+        Question(
+            id="size",
+            group="Sizing",
+            prompt="Size?",
+            help="How big it gets.",
+            type="integer",
+            default=3,
+            minimum=1,
+            maximum=9,
+        ),
     ]
     return KnowledgeBase(entries={}, questions=questions, decisions={}, abbreviations=[])
 
@@ -369,7 +391,10 @@ async def test_long_titles_wrap_under_the_title_and_follow_the_width(kb):
         assert len(lines()) < len(narrow)
         await pilot.press("r")  # a changed mark keeps the wrapping
         await pilot.pause()
-        assert all(line.startswith(" " * MARK_WIDTH) for line in str(recs.get_option_at_index(recs.highlighted).prompt).split("\n")[1:])
+        assert all(
+            line.startswith(" " * MARK_WIDTH)
+            for line in str(recs.get_option_at_index(recs.highlighted).prompt).split("\n")[1:]
+        )
 
 
 @pilot_test
@@ -379,7 +404,9 @@ async def test_rejecting_a_lens_practice_raises_the_pillar_risk(kb):
         screen = await _to_results(pilot)
         before = dict(app.session.result().risk["pillars"])
         required = next(
-            r for r in app.session.result().recommendations if r.entry.lens is not None and r.entry.lens.tier.value == "required"
+            r
+            for r in app.session.result().recommendations
+            if r.entry.lens is not None and r.entry.lens.tier.value == "required"
         )
         from textual.widgets import OptionList
 
@@ -484,7 +511,9 @@ async def _wait_for(pilot: Any, predicate: Any, timeout: float = 20.0) -> None:
 
 @pilot_test
 async def test_generator_errors_show_in_the_ui_and_nothing_is_lost(kb, tmp_path):
-    generator = FakeGenerator(UserError(f"{tmp_path / 'x'} is not empty; use another folder"), RuntimeError("disk on fire"))
+    generator = FakeGenerator(
+        UserError(f"{tmp_path / 'x'} is not empty; use another folder"), RuntimeError("disk on fire")
+    )
     app = make_app(kb, generate=generator)
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, "name", "shop")
@@ -612,7 +641,7 @@ def test_process_in_a_terminal_ignores_ctrl_c_and_quits_cleanly(tmp_path):
     import termios
     import time
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     draft = tmp_path / "draft.yaml"
     master, slave = pty.openpty()
@@ -620,7 +649,12 @@ def test_process_in_a_terminal_ignores_ctrl_c_and_quits_cleanly(tmp_path):
     env = {**os.environ, "TERM": "xterm-256color"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "wa_assist", "interview", "--profile", str(draft)],
-        stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
     )
     os.close(slave)
     out = bytearray()
@@ -657,4 +691,3 @@ def test_process_in_a_terminal_ignores_ctrl_c_and_quits_cleanly(tmp_path):
     assert b"\x1b[?1049l" in out  # left the alternate screen
     assert b"Traceback" not in out
     assert draft.is_file()
-

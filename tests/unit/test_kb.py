@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 from wa_assist.kb import KnowledgeError, load_knowledge
 from wa_assist.schema import Kind, Pillar
 from wa_assist.sources import SourceError
@@ -178,16 +178,20 @@ def test_shipped_json_schema_is_current():
     """Editors read wa_assist/knowledge.schema.json; it must match the models (regenerate with `wa-assist schema`)."""
     import json
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
     from wa_assist.schema import json_schema
 
     shipped = json.loads((ROOT / "wa_assist" / "knowledge.schema.json").read_text())
-    assert shipped == json.loads(json.dumps(json_schema())), "run: wa-assist schema --output wa_assist/knowledge.schema.json"
+    assert shipped == json.loads(json.dumps(json_schema())), (
+        "run: wa-assist schema --output wa_assist/knowledge.schema.json"
+    )
 
 
 def test_every_knowledge_file_points_editors_at_the_schema():
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     for path in (ROOT / "knowledge").rglob("*.yaml"):
         first = path.read_text().splitlines()[0]
-        assert first.startswith("# yaml-language-server: $schema=") and first.endswith("wa_assist/knowledge.schema.json"), path
+        assert first.startswith("# yaml-language-server: $schema=") and first.endswith(
+            "wa_assist/knowledge.schema.json"
+        ), path

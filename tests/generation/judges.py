@@ -44,8 +44,15 @@ def cfn_lint(templates: Sequence[Path]) -> dict[Path, list[str]]:
     """Lint templates with the Serverless Rules in one call; findings per template (any level)."""
     if not templates:
         return {}
-    cmd = [_tool("cfn-lint"), "--format", "parseable", "--append-rules", "cfn_lint_serverless.rules",
-           "--", *[str(t) for t in templates]]
+    cmd = [
+        _tool("cfn-lint"),
+        "--format",
+        "parseable",
+        "--append-rules",
+        "cfn_lint_serverless.rules",
+        "--",
+        *[str(t) for t in templates],
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=_quiet_env(), check=False)
     findings: dict[Path, list[str]] = {Path(t): [] for t in templates}
     for line in proc.stdout.splitlines():
@@ -53,11 +60,11 @@ def cfn_lint(templates: Sequence[Path]) -> dict[Path, list[str]]:
             continue
         for template in findings:
             if line.startswith(str(template)):
-                findings[template].append(line[len(str(template)):].lstrip(":"))
+                findings[template].append(line[len(str(template)) :].lstrip(":"))
                 break
         else:
             findings.setdefault(Path("?"), []).append(line)
-    if proc.returncode not in (0, 2, 4, 6, 8, 10, 12, 14) or proc.stderr.strip() and not proc.stdout:
+    if proc.returncode not in (0, 2, 4, 6, 8, 10, 12, 14) or (proc.stderr.strip() and not proc.stdout):
         findings.setdefault(Path("?"), []).append(f"cfn-lint exited {proc.returncode}: {proc.stderr[-2000:]}")
     return {k: v for k, v in findings.items() if v or k in {Path(t) for t in templates}}
 
@@ -112,8 +119,18 @@ def expand_all(templates: Iterable[Path], out_dir: Path) -> tuple[dict[Path, Pat
 
 def checkov(folder: Path) -> list[str]:
     """Run checkov over a folder (one or many projects); every failed check, with file and resource."""
-    cmd = [_tool("checkov"), "-d", str(folder), "--framework", "cloudformation", "--skip-download",
-           "--quiet", "--compact", "--output", "json"]
+    cmd = [
+        _tool("checkov"),
+        "-d",
+        str(folder),
+        "--framework",
+        "cloudformation",
+        "--skip-download",
+        "--quiet",
+        "--compact",
+        "--output",
+        "json",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=_quiet_env(), check=False)
     try:
         report = json.loads(proc.stdout) if proc.stdout.strip() else []
@@ -123,8 +140,10 @@ def checkov(folder: Path) -> list[str]:
     failures = []
     for rep in reports:
         for failed in rep.get("results", {}).get("failed_checks", []):
-            failures.append(f"{failed.get('file_path')} {failed.get('resource')} {failed.get('check_id')} "
-                            f"{failed.get('check_name')}")
+            failures.append(
+                f"{failed.get('file_path')} {failed.get('resource')} {failed.get('check_id')} "
+                f"{failed.get('check_name')}"
+            )
     if proc.returncode not in (0, 1):
         failures.append(f"checkov exited {proc.returncode}: {proc.stderr[-1500:]}")
     return failures
@@ -148,11 +167,17 @@ def project_tests(project: Path, timeout: int = 300) -> subprocess.CompletedProc
     env.pop("PYTEST_XDIST_WORKER", None)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"],
-        cwd=project, capture_output=True, text=True, env=env, timeout=timeout, check=False,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
     )
 
 
 # ---------------------------------------------------------------------------- the judges as tests
+
 
 def lint_failures(templates: Sequence[Path]) -> dict[str, list[str]]:
     """cfn-lint findings of every template that has some (empty when all are clean)."""
@@ -166,8 +191,13 @@ def unit_test_failures(projects: dict[str, Path]) -> dict[str, str]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(zip(projects, pool.map(project_tests, projects.values())))
     failed = {name: r.stdout[-3000:] + r.stderr[-1500:] for name, r in results.items() if r.returncode != 0}
-    failed.update({name: "no test ran: " + r.stdout[-1500:] for name, r in results.items()
-                   if r.returncode == 0 and " passed" not in r.stdout})
+    failed.update(
+        {
+            name: "no test ran: " + r.stdout[-1500:]
+            for name, r in results.items()
+            if r.returncode == 0 and " passed" not in r.stdout
+        }
+    )
     return failed
 
 
@@ -205,14 +235,22 @@ def judge_tests() -> dict[str, Any]:
     def test_generated_unit_tests_pass(projects):
         assert unit_test_failures(projects) == {}
 
-    return {f.__name__: f for f in (expanded, test_cfn_lint_with_serverless_rules_is_clean,
-                                    test_sam_transform_succeeds_and_expanded_templates_lint_clean,
-                                    test_checkov_has_no_failed_check, test_every_checkov_skip_has_a_written_reason,
-                                    test_generated_unit_tests_pass)}
+    return {
+        f.__name__: f
+        for f in (
+            expanded,
+            test_cfn_lint_with_serverless_rules_is_clean,
+            test_sam_transform_succeeds_and_expanded_templates_lint_clean,
+            test_checkov_has_no_failed_check,
+            test_every_checkov_skip_has_a_written_reason,
+            test_generated_unit_tests_pass,
+        )
+    }
 
 
-def generate_projects(root: Path, profiles: dict[str, dict[str, Any]],
-                      swapped: dict[str, dict[str, Any]] | None = None) -> dict[str, Path]:
+def generate_projects(
+    root: Path, profiles: dict[str, dict[str, Any]], swapped: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Path]:
     """Render each profile the way a user does: a profile file, then ``new_project`` (engine included).
 
     ``swapped`` names profiles whose engine decisions are changed afterwards (a value the engine never
@@ -241,4 +279,3 @@ def generate_projects(root: Path, profiles: dict[str, dict[str, Any]],
         assert all(answers[key] != value for key, value in swapped[name].items()), "the swap must change a decision"
         render(dest, {**answers, **swapped[name]})
     return projects
-

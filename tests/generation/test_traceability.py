@@ -33,32 +33,75 @@ PROFILES: dict[str, dict[str, Any]] = {
     "events": {"scenario": "event-driven", "invocation": "async"},
     "alexa": {"scenario": "alexa-skill"},
     # variants
-    "rest-sensitive-canary": {"scenario": "rest-api", "sensitive_data": True, "auth": "lambda-authorizer",
-                              "deployment": "canary"},
-    "rest-query-steady-linear": {"scenario": "rest-api", "access_patterns": ["key-value", "query"],
-                                 "traffic": "steady", "peak_rps": 800, "read_heavy": True, "deployment": "linear",
-                                 "data_retention_days": 30},
-    "rest-relational": {"scenario": "rest-api", "access_patterns": ["relational"], "auth": "iam",
-                        "deployment": "blue-green"},
-    "rest-multistep-global": {"scenario": "rest-api", "multi_step": True, "max_duration_s": 3600,
-                              "global_users": True, "deployment": "all-at-once"},
-    "web-global-sensitive": {"scenario": "web-app", "global_users": True, "sensitive_data": True,
-                             "auth": "cognito"},
-    "mobile-search-sensitive": {"scenario": "mobile-backend", "auth": "cognito",
-                                "access_patterns": ["key-value", "full-text-search"], "sensitive_data": True,
-                                "data_retention_days": 90},
-    "stream-analytics-sensitive": {"scenario": "stream-processing", "access_patterns": ["analytics"],
-                                   "sensitive_data": True, "traffic": "steady", "peak_rps": 3000,
-                                   "multi_step": True},
-    "stream-lowest-cost": {"scenario": "stream-processing", "access_patterns": ["time-series"],
-                           "cost_priority": "lowest-cost", "traffic": "steady", "peak_rps": 500},
-    "events-multistep-sensitive": {"scenario": "event-driven", "multi_step": True, "sensitive_data": True,
-                                   "traffic": "steady", "peak_rps": 2000, "access_patterns": ["analytics"]},
+    "rest-sensitive-canary": {
+        "scenario": "rest-api",
+        "sensitive_data": True,
+        "auth": "lambda-authorizer",
+        "deployment": "canary",
+    },
+    "rest-query-steady-linear": {
+        "scenario": "rest-api",
+        "access_patterns": ["key-value", "query"],
+        "traffic": "steady",
+        "peak_rps": 800,
+        "read_heavy": True,
+        "deployment": "linear",
+        "data_retention_days": 30,
+    },
+    "rest-relational": {
+        "scenario": "rest-api",
+        "access_patterns": ["relational"],
+        "auth": "iam",
+        "deployment": "blue-green",
+    },
+    "rest-multistep-global": {
+        "scenario": "rest-api",
+        "multi_step": True,
+        "max_duration_s": 3600,
+        "global_users": True,
+        "deployment": "all-at-once",
+    },
+    "web-global-sensitive": {"scenario": "web-app", "global_users": True, "sensitive_data": True, "auth": "cognito"},
+    "mobile-search-sensitive": {
+        "scenario": "mobile-backend",
+        "auth": "cognito",
+        "access_patterns": ["key-value", "full-text-search"],
+        "sensitive_data": True,
+        "data_retention_days": 90,
+    },
+    "stream-analytics-sensitive": {
+        "scenario": "stream-processing",
+        "access_patterns": ["analytics"],
+        "sensitive_data": True,
+        "traffic": "steady",
+        "peak_rps": 3000,
+        "multi_step": True,
+    },
+    "stream-lowest-cost": {
+        "scenario": "stream-processing",
+        "access_patterns": ["time-series"],
+        "cost_priority": "lowest-cost",
+        "traffic": "steady",
+        "peak_rps": 500,
+    },
+    "events-multistep-sensitive": {
+        "scenario": "event-driven",
+        "multi_step": True,
+        "sensitive_data": True,
+        "traffic": "steady",
+        "peak_rps": 2000,
+        "access_patterns": ["analytics"],
+    },
     "rest-relational-search": {"scenario": "rest-api", "access_patterns": ["relational", "full-text-search"]},
     "mobile-files": {"scenario": "mobile-backend", "auth": "iam", "access_patterns": ["key-value", "files"]},
     "alexa-files-async": {"scenario": "alexa-skill", "access_patterns": ["files"], "invocation": "async"},
-    "alexa-sensitive-steady": {"scenario": "alexa-skill", "sensitive_data": True, "traffic": "steady",
-                               "peak_rps": 2000, "multi_step": True},
+    "alexa-sensitive-steady": {
+        "scenario": "alexa-skill",
+        "sensitive_data": True,
+        "traffic": "steady",
+        "peak_rps": 2000,
+        "multi_step": True,
+    },
 }
 
 _RESOURCE_TYPE = re.compile(r"\bAWS::[A-Za-z0-9]+::[A-Za-z0-9]+\b")
@@ -91,7 +134,7 @@ def resource_types(project: Path) -> set[str]:
     """Resource types of template.yaml, before and after the SAM transform."""
     from cfnlint.decode import decode
 
-    from tests.judges import sam_transform
+    from tests.generation.judges import sam_transform
 
     template = decode(str(project / "template.yaml"))[0]
     expanded = sam_transform(project / "template.yaml")
@@ -100,7 +143,13 @@ def resource_types(project: Path) -> set[str]:
 
 def test_profiles_cover_every_scenario_and_deployment():
     assert {p["scenario"] for p in PROFILES.values()} == {
-        "rest-api", "web-app", "mobile-backend", "stream-processing", "event-driven", "alexa-skill"}
+        "rest-api",
+        "web-app",
+        "mobile-backend",
+        "stream-processing",
+        "event-driven",
+        "alexa-skill",
+    }
     assert {p.get("deployment") for p in PROFILES.values()} >= {"all-at-once", "blue-green", "canary", "linear"}
     patterns = {a for p in PROFILES.values() for a in p.get("access_patterns", [])}
     assert {"query", "analytics", "relational", "full-text-search"} <= patterns
@@ -157,13 +206,15 @@ def test_decisions_with_a_component_are_built(rendered):
         functions = template.count("Type: AWS::Serverless::Function")
         assert ("AWS::Signer::SigningProfile" in types) == answers["code_signing"], name
         assert template.count("CodeSigningConfigArn: !GetAtt CodeSigningConfig") == (
-            functions if answers["code_signing"] else 0), name
+            functions if answers["code_signing"] else 0
+        ), name
         if answers["code_signing"]:
             deploy = tomllib.loads((dest / "samconfig.toml").read_text(encoding="utf-8"))
             for stage in ("dev", "prod"):
                 signed = deploy[stage]["deploy"]["parameters"]["signing_profiles"].split()
                 assert sorted(s.split("=")[0] for s in signed) == sorted(
-                    re.findall(r"^  (\w+):\n    Type: AWS::Serverless::Function", template, re.MULTILINE)), name
+                    re.findall(r"^  (\w+):\n    Type: AWS::Serverless::Function", template, re.MULTILINE)
+                ), name
             pipeline = (dest / ".github/workflows/pipeline.yaml").read_text(encoding="utf-8")
             assert pipeline.count("--signing-profiles") == 2, name
         else:
@@ -181,17 +232,26 @@ def test_provisioned_tables_scale(rendered):
 
     for name, (dest, answers) in rendered.items():
         resources = decode(str(dest / "template.yaml"))[0]["Resources"]
-        provisioned = [k for k, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"
-                       and r["Properties"].get("BillingMode") == "PROVISIONED"]
-        scaled = {(str(r["Properties"]["ResourceId"]), r["Properties"]["ScalableDimension"])
-                  for r in resources.values() if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
-                  and r["Properties"]["ServiceNamespace"] == "dynamodb"}
+        provisioned = [
+            k
+            for k, r in resources.items()
+            if r["Type"] == "AWS::DynamoDB::Table" and r["Properties"].get("BillingMode") == "PROVISIONED"
+        ]
+        scaled = {
+            (str(r["Properties"]["ResourceId"]), r["Properties"]["ScalableDimension"])
+            for r in resources.values()
+            if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+            and r["Properties"]["ServiceNamespace"] == "dynamodb"
+        }
         if answers["table_billing"] != "provisioned":
             assert provisioned == [], name
         for table in provisioned:
             for dim in ("Read", "Write"):
                 assert (str({"Fn::Sub": f"table/${{{table}}}"}), f"dynamodb:table:{dim}CapacityUnits") in scaled, (
-                    name, table, dim)
+                    name,
+                    table,
+                    dim,
+                )
 
 
 def test_every_where_in_the_knowledge_base_follows_the_convention(kb, rendered):
@@ -199,6 +259,8 @@ def test_every_where_in_the_knowledge_base_follows_the_convention(kb, rendered):
     wrong = []
     for entry in kb.entries.values():
         for impl in entry.advice.implemented_in if entry.advice else []:
-            if re.search(r"[<>{}\\]", impl.where) or not any(matches(dest, impl.where) for dest, _ in rendered.values()):
+            if re.search(r"[<>{}\\]", impl.where) or not any(
+                matches(dest, impl.where) for dest, _ in rendered.values()
+            ):
                 wrong.append(f"{entry.id}: {impl.where}")
     assert wrong == []

@@ -31,97 +31,400 @@ def ids(result):
 
 CASES = [
     # (name, profile, expected decisions, recommended ids, ids that must not be recommended)
-    ("defaults", {}, {"api_auth": "cognito", "endpoint_type": "REGIONAL", "table_billing": "on-demand", "workflow": "none", "cold_start": "none"},
-     {"svc-cognito-user-pools", "svc-dynamodb-capacity-modes", "svc-api-gateway-usage-plans"}, {"svc-kms-encryption", "svc-dynamodb-dax"}),
+    (
+        "defaults",
+        {},
+        {
+            "api_auth": "cognito",
+            "endpoint_type": "REGIONAL",
+            "table_billing": "on-demand",
+            "workflow": "none",
+            "cold_start": "none",
+        },
+        {"svc-cognito-user-pools", "svc-dynamodb-capacity-modes", "svc-api-gateway-usage-plans"},
+        {"svc-kms-encryption", "svc-dynamodb-dax"},
+    ),
     # scenarios
-    ("rest-api", {"scenario": "rest-api"}, {"cdn": False}, {"svc-api-gateway-endpoint-types", "svc-api-gateway-request-validation"}, {"svc-appsync", "svc-eventbridge"}),
-    ("web-app", {"scenario": "web-app"}, {"cdn": True}, {"svc-cloudfront-edge", "svc-s3", "svc-api-gateway-logging"}, {"svc-api-gateway-endpoint-types", "svc-api-gateway-request-validation"}),
-    ("mobile-backend", {"scenario": "mobile-backend"}, {"api_auth": "cognito"}, {"svc-appsync", "svc-cognito-user-pools"}, {"svc-api-gateway-usage-plans"}),
-    ("stream-processing", {"scenario": "stream-processing"}, {"stream_mode": "on-demand", "enhanced_fanout": False},
-     {"svc-kinesis-batching", "svc-kinesis-iterator-age", "svc-kinesis-parallelization-factor", "svc-dead-letter-queues"},
-     {"svc-cognito-user-pools", "svc-api-gateway-usage-plans", "svc-api-gateway-authorizers"}),
-    ("event-driven", {"scenario": "event-driven"}, {"async_queue": True}, {"svc-eventbridge", "svc-sqs", "svc-async-error-handling", "svc-event-filtering"}, {"svc-cognito-user-pools"}),
-    ("alexa-skill", {"scenario": "alexa-skill"}, {}, {"svc-lambda-memory", "svc-sam"}, {"svc-api-gateway-usage-plans", "svc-cognito-user-pools", "svc-kinesis-batching"}),
+    (
+        "rest-api",
+        {"scenario": "rest-api"},
+        {"cdn": False},
+        {"svc-api-gateway-endpoint-types", "svc-api-gateway-request-validation"},
+        {"svc-appsync", "svc-eventbridge"},
+    ),
+    (
+        "web-app",
+        {"scenario": "web-app"},
+        {"cdn": True},
+        {"svc-cloudfront-edge", "svc-s3", "svc-api-gateway-logging"},
+        {"svc-api-gateway-endpoint-types", "svc-api-gateway-request-validation"},
+    ),
+    (
+        "mobile-backend",
+        {"scenario": "mobile-backend"},
+        {"api_auth": "cognito"},
+        {"svc-appsync", "svc-cognito-user-pools"},
+        {"svc-api-gateway-usage-plans"},
+    ),
+    (
+        "stream-processing",
+        {"scenario": "stream-processing"},
+        {"stream_mode": "on-demand", "enhanced_fanout": False},
+        {
+            "svc-kinesis-batching",
+            "svc-kinesis-iterator-age",
+            "svc-kinesis-parallelization-factor",
+            "svc-dead-letter-queues",
+        },
+        {"svc-cognito-user-pools", "svc-api-gateway-usage-plans", "svc-api-gateway-authorizers"},
+    ),
+    (
+        "event-driven",
+        {"scenario": "event-driven"},
+        {"async_queue": True},
+        {"svc-eventbridge", "svc-sqs", "svc-async-error-handling", "svc-event-filtering"},
+        {"svc-cognito-user-pools"},
+    ),
+    (
+        "alexa-skill",
+        {"scenario": "alexa-skill"},
+        {},
+        {"svc-lambda-memory", "svc-sam"},
+        {"svc-api-gateway-usage-plans", "svc-cognito-user-pools", "svc-kinesis-batching"},
+    ),
     # traffic shape and cost priority drive capacity modes
-    ("steady balanced table", {"traffic": "steady", "peak_rps": 400}, {"table_billing": "provisioned", "table_read_capacity": 200, "table_write_capacity": 200}, set(), set()),
-    ("steady read-heavy capacities", {"traffic": "steady", "peak_rps": 400, "read_heavy": True, "cost_priority": "lowest-cost"},
-     {"table_billing": "provisioned", "table_read_capacity": 320, "table_write_capacity": 80}, set(), set()),
-    ("steady performance stays on-demand", {"traffic": "steady", "cost_priority": "performance"}, {"table_billing": "on-demand"}, set(), set()),
-    ("spiky on-demand", {"traffic": "spiky", "cost_priority": "lowest-cost"}, {"table_billing": "on-demand"}, set(), set()),
-    ("unpredictable on-demand", {"traffic": "unpredictable"}, {"table_billing": "on-demand", "throttle_rate": 150, "throttle_burst": 300}, set(), set()),
-    ("steady throttling", {"traffic": "steady", "peak_rps": 1000}, {"throttle_rate": 1200, "throttle_burst": 1500}, set(), set()),
-    ("steady stream provisioned", {"scenario": "stream-processing", "traffic": "steady", "peak_rps": 4500}, {"stream_mode": "provisioned", "shard_count": 6}, set(), set()),
-    ("spiky stream on-demand", {"scenario": "stream-processing", "traffic": "spiky", "peak_rps": 4500}, {"stream_mode": "on-demand"}, set(), set()),
+    (
+        "steady balanced table",
+        {"traffic": "steady", "peak_rps": 400},
+        {"table_billing": "provisioned", "table_read_capacity": 200, "table_write_capacity": 200},
+        set(),
+        set(),
+    ),
+    (
+        "steady read-heavy capacities",
+        {"traffic": "steady", "peak_rps": 400, "read_heavy": True, "cost_priority": "lowest-cost"},
+        {"table_billing": "provisioned", "table_read_capacity": 320, "table_write_capacity": 80},
+        set(),
+        set(),
+    ),
+    (
+        "steady performance stays on-demand",
+        {"traffic": "steady", "cost_priority": "performance"},
+        {"table_billing": "on-demand"},
+        set(),
+        set(),
+    ),
+    (
+        "spiky on-demand",
+        {"traffic": "spiky", "cost_priority": "lowest-cost"},
+        {"table_billing": "on-demand"},
+        set(),
+        set(),
+    ),
+    (
+        "unpredictable on-demand",
+        {"traffic": "unpredictable"},
+        {"table_billing": "on-demand", "throttle_rate": 150, "throttle_burst": 300},
+        set(),
+        set(),
+    ),
+    (
+        "steady throttling",
+        {"traffic": "steady", "peak_rps": 1000},
+        {"throttle_rate": 1200, "throttle_burst": 1500},
+        set(),
+        set(),
+    ),
+    (
+        "steady stream provisioned",
+        {"scenario": "stream-processing", "traffic": "steady", "peak_rps": 4500},
+        {"stream_mode": "provisioned", "shard_count": 6},
+        set(),
+        set(),
+    ),
+    (
+        "spiky stream on-demand",
+        {"scenario": "stream-processing", "traffic": "spiky", "peak_rps": 4500},
+        {"stream_mode": "on-demand"},
+        set(),
+        set(),
+    ),
     # latency targets: provisioned concurrency, SnapStart, memory
-    ("tight latency performance", {"p99_latency_ms": 80, "cost_priority": "performance", "peak_rps": 200, "traffic": "steady"},
-     {"cold_start": "provisioned-concurrency", "provisioned_concurrency": 16, "memory_mb": 1769}, {"svc-lambda-provisioned-concurrency"}, {"svc-lambda-snapstart"}),
-    ("tight latency lowest cost", {"p99_latency_ms": 150, "cost_priority": "lowest-cost"},
-     {"cold_start": "snapstart", "provisioned_concurrency": 0, "memory_mb": 1024}, {"svc-lambda-snapstart"}, {"svc-lambda-provisioned-concurrency"}),
-    ("moderate latency balanced", {"p99_latency_ms": 400}, {"cold_start": "snapstart", "memory_mb": 512}, {"svc-lambda-snapstart"}, set()),
-    ("relaxed latency", {"p99_latency_ms": 3000, "cost_priority": "lowest-cost"}, {"cold_start": "none", "memory_mb": 256},
-     set(), {"svc-lambda-snapstart", "svc-lambda-provisioned-concurrency"}),
-    ("async needs no cold-start cure", {"p99_latency_ms": 50, "invocation": "async", "cost_priority": "performance"}, {"cold_start": "none"},
-     {"svc-websockets-polling", "svc-sqs"}, {"svc-lambda-provisioned-concurrency", "svc-lambda-snapstart"}),
+    (
+        "tight latency performance",
+        {"p99_latency_ms": 80, "cost_priority": "performance", "peak_rps": 200, "traffic": "steady"},
+        {"cold_start": "provisioned-concurrency", "provisioned_concurrency": 16, "memory_mb": 1769},
+        {"svc-lambda-provisioned-concurrency"},
+        {"svc-lambda-snapstart"},
+    ),
+    (
+        "tight latency lowest cost",
+        {"p99_latency_ms": 150, "cost_priority": "lowest-cost"},
+        {"cold_start": "snapstart", "provisioned_concurrency": 0, "memory_mb": 1024},
+        {"svc-lambda-snapstart"},
+        {"svc-lambda-provisioned-concurrency"},
+    ),
+    (
+        "moderate latency balanced",
+        {"p99_latency_ms": 400},
+        {"cold_start": "snapstart", "memory_mb": 512},
+        {"svc-lambda-snapstart"},
+        set(),
+    ),
+    (
+        "relaxed latency",
+        {"p99_latency_ms": 3000, "cost_priority": "lowest-cost"},
+        {"cold_start": "none", "memory_mb": 256},
+        set(),
+        {"svc-lambda-snapstart", "svc-lambda-provisioned-concurrency"},
+    ),
+    (
+        "async needs no cold-start cure",
+        {"p99_latency_ms": 50, "invocation": "async", "cost_priority": "performance"},
+        {"cold_start": "none"},
+        {"svc-websockets-polling", "svc-sqs"},
+        {"svc-lambda-provisioned-concurrency", "svc-lambda-snapstart"},
+    ),
     # global users
-    ("global rest api", {"scenario": "rest-api", "global_users": True}, {"endpoint_type": "EDGE"}, {"svc-cloudfront-edge"}, set()),
-    ("global rest api with mtls", {"scenario": "rest-api", "global_users": True, "auth": "mtls"}, {"endpoint_type": "REGIONAL", "api_auth": "mtls"}, set(), set()),
+    (
+        "global rest api",
+        {"scenario": "rest-api", "global_users": True},
+        {"endpoint_type": "EDGE"},
+        {"svc-cloudfront-edge"},
+        set(),
+    ),
+    (
+        "global rest api with mtls",
+        {"scenario": "rest-api", "global_users": True, "auth": "mtls"},
+        {"endpoint_type": "REGIONAL", "api_auth": "mtls"},
+        set(),
+        set(),
+    ),
     ("global web app", {"scenario": "web-app", "global_users": True}, {"cdn": True}, {"svc-cloudfront-edge"}, set()),
     # duration and orchestration
-    ("over 15 minutes", {"max_duration_s": 3600}, {"workflow": "standard", "timeout_s": 900}, {"svc-step-functions-workflow-types", "caution-lambda-15-minute-limit"}, set()),
-    ("between 5 and 15 minutes, multi-step", {"max_duration_s": 600, "multi_step": True}, {"workflow": "standard", "timeout_s": 603}, set(), set()),
-    ("short sync multi-step", {"multi_step": True, "max_duration_s": 20}, {"workflow": "express"}, {"svc-step-functions-express-idempotency"}, set()),
-    ("short async high-volume multi-step", {"multi_step": True, "invocation": "async", "peak_rps": 500}, {"workflow": "express"}, set(), set()),
-    ("short async low-volume multi-step", {"multi_step": True, "invocation": "async", "peak_rps": 5}, {"workflow": "standard"}, set(), {"svc-step-functions-express-idempotency"}),
-    ("single step", {"multi_step": False, "max_duration_s": 60}, {"workflow": "none", "timeout_s": 63}, set(), {"svc-step-functions-workflow-types"}),
+    (
+        "over 15 minutes",
+        {"max_duration_s": 3600},
+        {"workflow": "standard", "timeout_s": 900},
+        {"svc-step-functions-workflow-types", "caution-lambda-15-minute-limit"},
+        set(),
+    ),
+    (
+        "between 5 and 15 minutes, multi-step",
+        {"max_duration_s": 600, "multi_step": True},
+        {"workflow": "standard", "timeout_s": 603},
+        set(),
+        set(),
+    ),
+    (
+        "short sync multi-step",
+        {"multi_step": True, "max_duration_s": 20},
+        {"workflow": "express"},
+        {"svc-step-functions-express-idempotency"},
+        set(),
+    ),
+    (
+        "short async high-volume multi-step",
+        {"multi_step": True, "invocation": "async", "peak_rps": 500},
+        {"workflow": "express"},
+        set(),
+        set(),
+    ),
+    (
+        "short async low-volume multi-step",
+        {"multi_step": True, "invocation": "async", "peak_rps": 5},
+        {"workflow": "standard"},
+        set(),
+        {"svc-step-functions-express-idempotency"},
+    ),
+    (
+        "single step",
+        {"multi_step": False, "max_duration_s": 60},
+        {"workflow": "none", "timeout_s": 63},
+        set(),
+        {"svc-step-functions-workflow-types"},
+    ),
     ("sync api beyond 29 s", {"scenario": "rest-api", "max_duration_s": 120}, {}, {"svc-websockets-polling"}, set()),
     # async work
-    ("async", {"invocation": "async"}, {"async_queue": True, "idempotency": True}, {"svc-async-error-handling", "svc-dead-letter-queues", "svc-sqs"}, set()),
+    (
+        "async",
+        {"invocation": "async"},
+        {"async_queue": True, "idempotency": True},
+        {"svc-async-error-handling", "svc-dead-letter-queues", "svc-sqs"},
+        set(),
+    ),
     # Alexa waits for the spoken answer and the GraphQL API answers synchronously: `invocation` does not
     # apply there, so no queue is decided that the project would not build.
-    ("alexa async is synchronous", {"scenario": "alexa-skill", "invocation": "async"}, {"async_queue": False}, set(), {"svc-sqs"}),
-    ("mobile async is synchronous", {"scenario": "mobile-backend", "invocation": "async"}, {"async_queue": False}, set(), {"svc-sqs"}),
+    (
+        "alexa async is synchronous",
+        {"scenario": "alexa-skill", "invocation": "async"},
+        {"async_queue": False},
+        set(),
+        {"svc-sqs"},
+    ),
+    (
+        "mobile async is synchronous",
+        {"scenario": "mobile-backend", "invocation": "async"},
+        {"async_queue": False},
+        set(),
+        {"svc-sqs"},
+    ),
     # streams
-    ("stream consumers", {"scenario": "stream-processing", "consumers": 3}, {"enhanced_fanout": True}, {"svc-kinesis-enhanced-fanout"}, set()),
-    ("stream single consumer relaxed", {"scenario": "stream-processing", "consumers": 1, "p99_latency_ms": 5000, "peak_rps": 50},
-     {"enhanced_fanout": False, "batching_window_s": 2, "batch_size": 100}, set(), {"svc-kinesis-enhanced-fanout"}),
-    ("stream tight latency", {"scenario": "stream-processing", "p99_latency_ms": 500}, {"batching_window_s": 0, "enhanced_fanout": True}, set(), set()),
-    ("stream high volume", {"scenario": "stream-processing", "peak_rps": 20000, "p99_latency_ms": 10000, "traffic": "steady"},
-     {"batch_size": 500, "shard_count": 24, "parallelization_factor": 9}, set(), set()),
-    ("stream time series", {"scenario": "stream-processing", "access_patterns": ["time-series"], "p99_latency_ms": 30000}, {"tumbling_window_s": 60}, {"svc-tumbling-windows"}, set()),
+    (
+        "stream consumers",
+        {"scenario": "stream-processing", "consumers": 3},
+        {"enhanced_fanout": True},
+        {"svc-kinesis-enhanced-fanout"},
+        set(),
+    ),
+    (
+        "stream single consumer relaxed",
+        {"scenario": "stream-processing", "consumers": 1, "p99_latency_ms": 5000, "peak_rps": 50},
+        {"enhanced_fanout": False, "batching_window_s": 2, "batch_size": 100},
+        set(),
+        {"svc-kinesis-enhanced-fanout"},
+    ),
+    (
+        "stream tight latency",
+        {"scenario": "stream-processing", "p99_latency_ms": 500},
+        {"batching_window_s": 0, "enhanced_fanout": True},
+        set(),
+        set(),
+    ),
+    (
+        "stream high volume",
+        {"scenario": "stream-processing", "peak_rps": 20000, "p99_latency_ms": 10000, "traffic": "steady"},
+        {"batch_size": 500, "shard_count": 24, "parallelization_factor": 9},
+        set(),
+        set(),
+    ),
+    (
+        "stream time series",
+        {"scenario": "stream-processing", "access_patterns": ["time-series"], "p99_latency_ms": 30000},
+        {"tumbling_window_s": 60},
+        {"svc-tumbling-windows"},
+        set(),
+    ),
     # auth
-    ("auth cognito", {"auth": "cognito"}, {"api_auth": "cognito"}, {"svc-cognito-user-pools"}, {"svc-api-gateway-authorizers"}),
+    (
+        "auth cognito",
+        {"auth": "cognito"},
+        {"api_auth": "cognito"},
+        {"svc-cognito-user-pools"},
+        {"svc-api-gateway-authorizers"},
+    ),
     ("auth iam", {"auth": "iam"}, {"api_auth": "iam"}, {"svc-api-gateway-authorizers"}, {"svc-cognito-user-pools"}),
-    ("auth lambda authorizer", {"auth": "lambda-authorizer"}, {"api_auth": "lambda-authorizer"}, {"svc-api-gateway-authorizers", "svc-secrets-manager"}, set()),
+    (
+        "auth lambda authorizer",
+        {"auth": "lambda-authorizer"},
+        {"api_auth": "lambda-authorizer"},
+        {"svc-api-gateway-authorizers", "svc-secrets-manager"},
+        set(),
+    ),
     ("auth mtls", {"auth": "mtls"}, {"api_auth": "mtls"}, {"svc-api-gateway-authorizers"}, set()),
     ("auth none", {"auth": "none"}, {"api_auth": "none"}, {"svc-api-gateway-authorizers"}, set()),
-    ("mobile mtls falls back to iam", {"scenario": "mobile-backend", "auth": "mtls"}, {"api_auth": "iam"}, set(), set()),
+    (
+        "mobile mtls falls back to iam",
+        {"scenario": "mobile-backend", "auth": "mtls"},
+        {"api_auth": "iam"},
+        set(),
+        set(),
+    ),
     # sensitive data
-    ("sensitive", {"sensitive_data": True}, {"kms": "customer-managed", "log_payloads": False, "secrets_manager": True, "code_signing": True},
-     {"svc-kms-encryption", "svc-code-signing", "svc-secrets-manager"}, set()),
-    ("not sensitive", {"sensitive_data": False}, {"kms": "aws-managed"}, set(), {"svc-kms-encryption", "svc-code-signing"}),
+    (
+        "sensitive",
+        {"sensitive_data": True},
+        {"kms": "customer-managed", "log_payloads": False, "secrets_manager": True, "code_signing": True},
+        {"svc-kms-encryption", "svc-code-signing", "svc-secrets-manager"},
+        set(),
+    ),
+    (
+        "not sensitive",
+        {"sensitive_data": False},
+        {"kms": "aws-managed"},
+        set(),
+        {"svc-kms-encryption", "svc-code-signing"},
+    ),
     # access patterns
-    ("relational", {"access_patterns": ["relational"]}, {"relational": "rds-proxy", "table_billing": "on-demand"}, {"svc-rds-proxy", "svc-lambda-vpc-access", "svc-vpc-endpoints"},
-     {"svc-dynamodb-capacity-modes"}),
-    ("full-text search", {"access_patterns": ["full-text-search", "key-value"]}, {"search_engine": "opensearch"}, {"svc-opensearch"}, set()),
-    ("analytics", {"access_patterns": ["analytics"]}, {"analytics": "firehose-athena"}, {"svc-firehose", "svc-athena-s3-select"}, set()),
+    (
+        "relational",
+        {"access_patterns": ["relational"]},
+        {"relational": "rds-proxy", "table_billing": "on-demand"},
+        {"svc-rds-proxy", "svc-lambda-vpc-access", "svc-vpc-endpoints"},
+        {"svc-dynamodb-capacity-modes"},
+    ),
+    (
+        "full-text search",
+        {"access_patterns": ["full-text-search", "key-value"]},
+        {"search_engine": "opensearch"},
+        {"svc-opensearch"},
+        set(),
+    ),
+    (
+        "analytics",
+        {"access_patterns": ["analytics"]},
+        {"analytics": "firehose-athena"},
+        {"svc-firehose", "svc-athena-s3-select"},
+        set(),
+    ),
     ("files", {"access_patterns": ["files"]}, {"files_bucket": True}, {"svc-s3"}, {"svc-dynamodb-table-design"}),
     ("query", {"access_patterns": ["query"]}, {"table_gsi": True}, {"svc-dynamodb-table-design"}, set()),
     ("key-value only", {"access_patterns": ["key-value"]}, {"table_gsi": False}, set(), set()),
     ("retention", {"data_retention_days": 30}, {"table_ttl": True}, {"svc-dynamodb-ttl"}, set()),
     ("retention forever", {"data_retention_days": 0}, {"table_ttl": False}, set(), {"svc-dynamodb-ttl"}),
-    ("no data store", {"access_patterns": []}, {"table_ttl": False, "relational": "none"}, set(), {"svc-dynamodb-capacity-modes", "svc-dynamodb-pitr-encryption"}),
+    (
+        "no data store",
+        {"access_patterns": []},
+        {"table_ttl": False, "relational": "none"},
+        set(),
+        {"svc-dynamodb-capacity-modes", "svc-dynamodb-pitr-encryption"},
+    ),
     # caching
-    ("read heavy tight latency gets dax", {"access_patterns": ["key-value"], "read_heavy": True, "p99_latency_ms": 50},
-     {"dax": True, "api_cache": False}, {"svc-dynamodb-dax", "svc-lambda-vpc-access"}, {"svc-api-gateway-caching"}),
-    ("read heavy lowest cost gets api cache", {"access_patterns": ["key-value"], "read_heavy": True, "p99_latency_ms": 50, "cost_priority": "lowest-cost"},
-     {"dax": False, "api_cache": True}, {"svc-api-gateway-caching"}, {"svc-dynamodb-dax"}),
-    ("read heavy relaxed gets api cache", {"access_patterns": ["query"], "read_heavy": True, "p99_latency_ms": 800}, {"dax": False, "api_cache": True}, set(), {"svc-dynamodb-dax"}),
-    ("read heavy web app caches at the edge only", {"scenario": "web-app", "read_heavy": True}, {"api_cache": False}, set(), {"svc-api-gateway-caching"}),
+    (
+        "read heavy tight latency gets dax",
+        {"access_patterns": ["key-value"], "read_heavy": True, "p99_latency_ms": 50},
+        {"dax": True, "api_cache": False},
+        {"svc-dynamodb-dax", "svc-lambda-vpc-access"},
+        {"svc-api-gateway-caching"},
+    ),
+    (
+        "read heavy lowest cost gets api cache",
+        {"access_patterns": ["key-value"], "read_heavy": True, "p99_latency_ms": 50, "cost_priority": "lowest-cost"},
+        {"dax": False, "api_cache": True},
+        {"svc-api-gateway-caching"},
+        {"svc-dynamodb-dax"},
+    ),
+    (
+        "read heavy relaxed gets api cache",
+        {"access_patterns": ["query"], "read_heavy": True, "p99_latency_ms": 800},
+        {"dax": False, "api_cache": True},
+        set(),
+        {"svc-dynamodb-dax"},
+    ),
+    (
+        "read heavy web app caches at the edge only",
+        {"scenario": "web-app", "read_heavy": True},
+        {"api_cache": False},
+        set(),
+        {"svc-api-gateway-caching"},
+    ),
     # deployment styles
-    ("all at once", {"deployment": "all-at-once"}, {"deployment_type": "AllAtOnce"}, {"deployment-all-at-once"}, {"deployment-canary"}),
+    (
+        "all at once",
+        {"deployment": "all-at-once"},
+        {"deployment_type": "AllAtOnce"},
+        {"deployment-all-at-once"},
+        {"deployment-canary"},
+    ),
     ("blue green", {"deployment": "blue-green"}, {"pre_traffic_hook": True}, {"deployment-blue-green"}, set()),
     ("canary", {"deployment": "canary"}, {"deployment_type": "Canary10Percent5Minutes"}, {"deployment-canary"}, set()),
-    ("linear", {"deployment": "linear"}, {"deployment_type": "Linear10PercentEvery1Minute"}, {"deployment-linear"}, set()),
+    (
+        "linear",
+        {"deployment": "linear"},
+        {"deployment_type": "Linear10PercentEvery1Minute"},
+        {"deployment-linear"},
+        set(),
+    ),
     # architecture follows the user's choice
     ("x86", {"architecture": "x86_64"}, {"architecture": "x86_64"}, {"svc-lambda-graviton"}, set()),
     ("arm", {"architecture": "arm64"}, {"architecture": "arm64"}, set(), set()),
@@ -146,7 +449,9 @@ def test_public_api_gets_the_api_keys_caution(kb):
 
 
 def test_reasons_cite_the_profile(kb):
-    result = run(kb, traffic="steady", peak_rps=321, scenario="stream-processing", consumers=4, access_patterns=["time-series"])
+    result = run(
+        kb, traffic="steady", peak_rps=321, scenario="stream-processing", consumers=4, access_patterns=["time-series"]
+    )
     capacity = result.get("svc-kinesis-on-demand-vs-provisioned")
     assert any("steady" in r and "321" in r for r in capacity.reasons), capacity.reasons
     fanout = result.get("svc-kinesis-enhanced-fanout")
@@ -162,11 +467,18 @@ def test_every_recommendation_traces_to_the_lens_where_one_exists(kb):
     practice = result.get("rel-manage-failures") or next(r for r in result.recommendations if r.entry.lens)
     assert practice.lens["practice"] == practice.id and practice.lens["choice"] == practice.entry.lens.choice
     dlq = result.get("svc-dead-letter-queues")
-    assert dlq.lens == {"question": "rel_q2", "choice": "rel_rel_q2_a1", "tier": "required", "practice": "rel-manage-failures"}
+    assert dlq.lens == {
+        "question": "rel_q2",
+        "choice": "rel_rel_q2_a1",
+        "tier": "required",
+        "practice": "rel-manage-failures",
+    }
     kms = result.get("svc-kms-encryption")
     assert kms.lens is not None and kms.lens["question"].startswith("sec_")
     for rec in result.recommendations:
-        has_lens_related = rec.entry.lens is not None or any(kb.entries[r].lens is not None for r in rec.entry.related if r in kb.entries)
+        has_lens_related = rec.entry.lens is not None or any(
+            kb.entries[r].lens is not None for r in rec.entry.related if r in kb.entries
+        )
         assert (rec.lens is not None) == has_lens_related, rec.id
 
 
@@ -179,9 +491,14 @@ def test_implemented_in_follows_resolved_decisions(kb):
 
 def test_ordering_is_by_pillar_then_priority_then_title(kb):
     result = run(kb, sensitive_data=True, scenario="web-app", multi_step=True)
-    keys = [(engine.PILLAR_ORDER.index(engine.Pillar(r.pillar)), r.priority_rank, r.title.lower()) for r in result.recommendations]
+    keys = [
+        (engine.PILLAR_ORDER.index(engine.Pillar(r.pillar)), r.priority_rank, r.title.lower())
+        for r in result.recommendations
+    ]
     assert keys == sorted(keys)
-    assert run(kb, sensitive_data=True, scenario="web-app", multi_step=True).recommendations == result.recommendations  # deterministic
+    assert (
+        run(kb, sensitive_data=True, scenario="web-app", multi_step=True).recommendations == result.recommendations
+    )  # deterministic
 
 
 def test_rejecting_a_recommendation_drops_its_decisions_and_raises_risk(kb):
@@ -199,7 +516,9 @@ def test_rejecting_a_recommendation_drops_its_decisions_and_raises_risk(kb):
 
 
 def test_rejecting_a_good_practice_gives_medium_risk(kb):
-    good = next(e for e in kb.entries.values() if e.lens and e.lens.tier.value == "good" and e.lens.question == "ops_q1")
+    good = next(
+        e for e in kb.entries.values() if e.lens and e.lens.tier.value == "good" and e.lens.question == "ops_q1"
+    )
     result = run(kb, rejected={good.id})
     assert result.risk["questions"]["ops_q1"]["risk"] == "medium"
     assert result.risk["pillars"]["operational-excellence"] == "medium"
@@ -216,14 +535,23 @@ def test_risk_covers_every_lens_question(kb):
     assert set(result.risk["questions"]) == set(kb.lens_questions) and len(kb.lens_questions) == 9
     for q in result.risk["questions"].values():
         assert q["practices"], q["title"]
-    assert set(result.risk["pillars"]) == {"operational-excellence", "security", "reliability", "performance-efficiency", "cost-optimization"}
+    assert set(result.risk["pillars"]) == {
+        "operational-excellence",
+        "security",
+        "reliability",
+        "performance-efficiency",
+        "cost-optimization",
+    }
 
 
 def test_render_text_fills_profile_fields_only():
     values = {"peak_rps": 5, "access_patterns": ["key-value", "query"], "read_heavy": True, "global_users": False}
     assert render_text("{peak_rps} rps over {access_patterns}", values) == "5 rps over key-value, query"
     assert render_text("read heavy {read_heavy}, global {global_users}", values) == "read heavy yes, global no"
-    assert render_text("{peak_rps.__class__} {access_patterns[0]} {unknown}", values) == "{peak_rps.__class__} {access_patterns[0]} {unknown}"
+    assert (
+        render_text("{peak_rps.__class__} {access_patterns[0]} {unknown}", values)
+        == "{peak_rps.__class__} {access_patterns[0]} {unknown}"
+    )
     assert render_text("{peak_rps!r:>10}", values) == "5"
     assert render_text("unbalanced {peak_rps", values) == "unbalanced {peak_rps"
 
@@ -231,14 +559,27 @@ def test_render_text_fills_profile_fields_only():
 def test_engine_holds_no_advice():
     """No profile field or decision value appears in the engine's code: advice lives in YAML."""
     source = Path(engine.__file__).read_text(encoding="utf-8")
-    for word in ("rest-api", "steady", "spiky", "on-demand", "provisioned", "peak_rps", "p99_latency_ms", "sensitive_data", "cognito", "snapstart"):
+    for word in (
+        "rest-api",
+        "steady",
+        "spiky",
+        "on-demand",
+        "provisioned",
+        "peak_rps",
+        "p99_latency_ms",
+        "sensitive_data",
+        "cognito",
+        "snapstart",
+    ):
         assert word not in source, word
 
 
 # --------------------------------------------------------------------------- resolution rules on a small knowledge base
 
 
-def _entry(eid: str, priority, sets: dict, applies: dict | None = None, pillar: str = "performance-efficiency") -> Entry:
+def _entry(
+    eid: str, priority, sets: dict, applies: dict | None = None, pillar: str = "performance-efficiency"
+) -> Entry:
     return Entry.model_validate(
         {
             "id": eid,
@@ -262,12 +603,18 @@ def _small_kb(kb, *entries: Entry) -> KnowledgeBase:
 
 
 def test_higher_priority_wins_and_the_conflict_says_so(kb):
-    small = _small_kb(kb, _entry("a-low", "low", {"table_billing": "on-demand"}), _entry("b-high", "high", {"table_billing": "provisioned"}))
+    small = _small_kb(
+        kb,
+        _entry("a-low", "low", {"table_billing": "on-demand"}),
+        _entry("b-high", "high", {"table_billing": "provisioned"}),
+    )
     result = recommend(small, profile_from_mapping({}, kb))
     assert result.decisions["table_billing"] == "provisioned"
     assert result.decision_sources["table_billing"] == "b-high"
     (conflict,) = result.conflicts
-    assert conflict.winner == "b-high" and conflict.overruled == [{"entry": "a-low", "value": "on-demand", "priority": "low"}]
+    assert conflict.winner == "b-high" and conflict.overruled == [
+        {"entry": "a-low", "value": "on-demand", "priority": "low"}
+    ]
     assert "higher priority (high over low)" in conflict.reason
 
 
@@ -296,7 +643,9 @@ def test_agreeing_entries_are_not_a_conflict(kb):
 def test_expressions_may_read_other_decisions_in_dependency_order(kb):
     small = _small_kb(
         kb,
-        _entry("first", "medium", {"parallelization_factor": {"expr": "min(10, decision.shard_count + batch_size // 100)"}}),
+        _entry(
+            "first", "medium", {"parallelization_factor": {"expr": "min(10, decision.shard_count + batch_size // 100)"}}
+        ),
         _entry("second", "medium", {"shard_count": {"expr": "3"}, "batch_size": 500}),
     )
     result = recommend(small, profile_from_mapping({}, kb))
@@ -304,7 +653,9 @@ def test_expressions_may_read_other_decisions_in_dependency_order(kb):
 
 
 def test_computed_values_are_clamped_and_rounded_up(kb):
-    small = _small_kb(kb, _entry("a", "medium", {"memory_mb": {"expr": "peak_rps * 1000"}, "batch_size": {"expr": "peak_rps / 3"}}))
+    small = _small_kb(
+        kb, _entry("a", "medium", {"memory_mb": {"expr": "peak_rps * 1000"}, "batch_size": {"expr": "peak_rps / 3"}})
+    )
     result = recommend(small, profile_from_mapping({"peak_rps": 100}, kb))
     assert result.decisions["memory_mb"] == 10240
     assert result.decisions["batch_size"] == 34
@@ -336,7 +687,11 @@ def _answer(q):
     if q.type.value == "boolean":
         return st.booleans()
     if q.type.value == "integer":
-        edges = [v for v in (q.minimum, q.maximum, 1, 29, 30, 100, 200, 300, 301, 500, 899, 900, 901, 1000) if q.minimum <= v <= q.maximum]
+        edges = [
+            v
+            for v in (q.minimum, q.maximum, 1, 29, 30, 100, 200, 300, 301, 500, 899, 900, 901, 1000)
+            if q.minimum <= v <= q.maximum
+        ]
         return st.one_of(st.sampled_from(edges), st.integers(q.minimum, q.maximum))
     return st.just(q.default)
 
@@ -380,7 +735,9 @@ def _check_consistent(kb, result):
     if p["traffic"] != "steady":
         assert d["table_billing"] == "on-demand" and d["stream_mode"] == "on-demand"
     assert d["throttle_burst"] >= d["throttle_rate"]
-    assert d["endpoint_type"] == ("EDGE" if p["scenario"] == "rest-api" and p["global_users"] and p["auth"] != "mtls" else "REGIONAL")
+    assert d["endpoint_type"] == (
+        "EDGE" if p["scenario"] == "rest-api" and p["global_users"] and p["auth"] != "mtls" else "REGIONAL"
+    )
     assert (d["kms"] == "customer-managed") == p["sensitive_data"]
     if p["sensitive_data"]:
         assert d["log_payloads"] is False

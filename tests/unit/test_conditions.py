@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from wa_assist import conditions
-from wa_assist.conditions import ConditionError, check_condition, check_expr, condition_fields, evaluate, evaluate_expr, expr_names
+from wa_assist.conditions import (
+    ConditionError,
+    check_condition,
+    check_expr,
+    condition_fields,
+    evaluate,
+    evaluate_expr,
+    expr_names,
+)
 
 PROFILE = {
     "scenario": "rest-api",
@@ -88,7 +98,11 @@ def test_unknown_field_and_decision_raise():
 
 
 def test_condition_fields():
-    cond = {"scenario": "rest-api", "any": [{"peak_rps": {"gt": 1}}, {"not": {"decision.dax": True}}], "all": [{"auth": "iam"}]}
+    cond = {
+        "scenario": "rest-api",
+        "any": [{"peak_rps": {"gt": 1}}, {"not": {"decision.dax": True}}],
+        "all": [{"auth": "iam"}],
+    }
     assert condition_fields(cond) == {"scenario", "peak_rps", "decision.dax", "auth"}
     assert condition_fields({}) == set()
 
@@ -116,9 +130,17 @@ def test_check_condition_reports_problems(kb, condition, fragment):
 
 
 def test_check_condition_accepts_valid_and_can_forbid_decisions(kb):
-    good = {"scenario": ["rest-api", "web-app"], "peak_rps": {"gte": 10}, "access_patterns": "query", "decision.dax": True}
+    good = {
+        "scenario": ["rest-api", "web-app"],
+        "peak_rps": {"gte": 10},
+        "access_patterns": "query",
+        "decision.dax": True,
+    }
     assert check_condition(good, kb) == []
-    assert any("decisions cannot be tested here" in p for p in check_condition({"decision.dax": True}, kb, allow_decisions=False))
+    assert any(
+        "decisions cannot be tested here" in p
+        for p in check_condition({"decision.dax": True}, kb, allow_decisions=False)
+    )
 
 
 # --------------------------------------------------------------------------- expressions
@@ -202,9 +224,12 @@ def test_expr_names_and_check_expr(kb):
     assert any("unknown name 'peek_rps'" in p for p in check_expr("peek_rps + 1", fields, kb.decisions))
     assert any("unknown decision 'shards'" in p for p in check_expr("decision.shards", fields, kb.decisions))
     assert check_expr("peak_rps ** 2", fields, kb.decisions)
-    assert conditions.expr_decisions("decision.shard_count + peak_rps + batch_size", fields) == {"shard_count", "batch_size"}
+    assert conditions.expr_decisions("decision.shard_count + peak_rps + batch_size", fields) == {
+        "shard_count",
+        "batch_size",
+    }
 
 
 def test_evaluator_never_calls_eval():
-    source = (conditions.__file__ and open(conditions.__file__, encoding="utf-8").read()) or ""
+    source = Path(conditions.__file__).read_text(encoding="utf-8")
     assert "eval(" not in source.replace("evaluate(", "").replace("evaluate_expr(", "").replace("_eval", "")

@@ -15,48 +15,113 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests import judges
+from tests.generation import judges
 
 pytestmark = pytest.mark.judges
 
 PROFILES: dict[str, dict] = {
     "rest-cognito-spiky-canary": {
-        "scenario": "rest-api", "auth": "cognito", "traffic": "spiky", "deployment": "canary"},
+        "scenario": "rest-api",
+        "auth": "cognito",
+        "traffic": "spiky",
+        "deployment": "canary",
+    },
     "rest-iam-steady-linear-sensitive-query": {
-        "scenario": "rest-api", "auth": "iam", "traffic": "steady", "deployment": "linear",
-        "sensitive_data": True, "access_patterns": ["key-value", "query"], "data_retention_days": 90},
+        "scenario": "rest-api",
+        "auth": "iam",
+        "traffic": "steady",
+        "deployment": "linear",
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "query"],
+        "data_retention_days": 90,
+    },
     "rest-authorizer-unpredictable-bluegreen-sensitive": {
-        "scenario": "rest-api", "auth": "lambda-authorizer", "traffic": "unpredictable",
-        "deployment": "blue-green", "sensitive_data": True, "p99_latency_ms": 200, "peak_rps": 800,
-        "access_patterns": ["relational"]},
+        "scenario": "rest-api",
+        "auth": "lambda-authorizer",
+        "traffic": "unpredictable",
+        "deployment": "blue-green",
+        "sensitive_data": True,
+        "p99_latency_ms": 200,
+        "peak_rps": 800,
+        "access_patterns": ["relational"],
+    },
     "rest-mtls-steady-allatonce-x86-files": {
-        "scenario": "rest-api", "auth": "mtls", "traffic": "steady", "deployment": "all-at-once",
-        "architecture": "x86_64", "runtime": "python3.12", "cost_priority": "performance",
-        "access_patterns": ["key-value", "files"]},
+        "scenario": "rest-api",
+        "auth": "mtls",
+        "traffic": "steady",
+        "deployment": "all-at-once",
+        "architecture": "x86_64",
+        "runtime": "python3.12",
+        "cost_priority": "performance",
+        "access_patterns": ["key-value", "files"],
+    },
     "rest-public-spiky-query-global": {
-        "scenario": "rest-api", "auth": "none", "traffic": "spiky", "deployment": "linear", "access_patterns": ["query"],
-        "read_heavy": True, "global_users": True, "cost_priority": "lowest-cost"},
+        "scenario": "rest-api",
+        "auth": "none",
+        "traffic": "spiky",
+        "deployment": "linear",
+        "access_patterns": ["query"],
+        "read_heavy": True,
+        "global_users": True,
+        "cost_priority": "lowest-cost",
+    },
     "rest-cognito-steady-canary-relational-data-api": {
-        "scenario": "rest-api", "auth": "cognito", "traffic": "steady", "deployment": "canary",
-        "access_patterns": ["relational", "key-value"], "cost_priority": "lowest-cost"},
+        "scenario": "rest-api",
+        "auth": "cognito",
+        "traffic": "steady",
+        "deployment": "canary",
+        "access_patterns": ["relational", "key-value"],
+        "cost_priority": "lowest-cost",
+    },
     "mobile-cognito-spiky-canary-search": {
-        "scenario": "mobile-backend", "auth": "cognito", "traffic": "spiky", "deployment": "canary",
-        "access_patterns": ["key-value", "full-text-search"]},
+        "scenario": "mobile-backend",
+        "auth": "cognito",
+        "traffic": "spiky",
+        "deployment": "canary",
+        "access_patterns": ["key-value", "full-text-search"],
+    },
     "mobile-iam-steady-linear-sensitive-query": {
-        "scenario": "mobile-backend", "auth": "iam", "traffic": "unpredictable", "deployment": "linear",
-        "sensitive_data": True, "access_patterns": ["key-value", "query"], "data_retention_days": 30},
+        "scenario": "mobile-backend",
+        "auth": "iam",
+        "traffic": "unpredictable",
+        "deployment": "linear",
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "query"],
+        "data_retention_days": 30,
+    },
     "web-cognito-spiky-canary-files": {
-        "scenario": "web-app", "auth": "cognito", "traffic": "spiky", "deployment": "canary",
-        "access_patterns": ["key-value", "files"]},
+        "scenario": "web-app",
+        "auth": "cognito",
+        "traffic": "spiky",
+        "deployment": "canary",
+        "access_patterns": ["key-value", "files"],
+    },
     "web-iam-steady-bluegreen-sensitive-query": {
-        "scenario": "web-app", "auth": "iam", "traffic": "steady", "deployment": "blue-green",
-        "sensitive_data": True, "access_patterns": ["key-value", "query"], "data_retention_days": 30},
+        "scenario": "web-app",
+        "auth": "iam",
+        "traffic": "steady",
+        "deployment": "blue-green",
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "query"],
+        "data_retention_days": 30,
+    },
     "web-public-unpredictable-linear-search": {
-        "scenario": "web-app", "auth": "none", "traffic": "unpredictable", "deployment": "linear",
-        "global_users": True, "access_patterns": ["key-value", "full-text-search"]},
+        "scenario": "web-app",
+        "auth": "none",
+        "traffic": "unpredictable",
+        "deployment": "linear",
+        "global_users": True,
+        "access_patterns": ["key-value", "full-text-search"],
+    },
     "web-cognito-steady-allatonce-lowcost": {
-        "scenario": "web-app", "auth": "cognito", "traffic": "steady", "deployment": "all-at-once",
-        "cost_priority": "lowest-cost", "architecture": "x86_64", "read_heavy": True},
+        "scenario": "web-app",
+        "auth": "cognito",
+        "traffic": "steady",
+        "deployment": "all-at-once",
+        "cost_priority": "lowest-cost",
+        "architecture": "x86_64",
+        "read_heavy": True,
+    },
 }
 
 # Decisions changed after the engine ran (see the module docstring), per profile.
@@ -121,7 +186,9 @@ def test_the_pre_traffic_hook_guards_the_function_it_probes(projects):
     for name, project in projects.items():
         answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
         template = (project / "template.yaml").read_text(encoding="utf-8")
-        hooks = _re.findall(r"\n  (\w+Function):\n(?:(?!\n  \w).)*?PreTraffic: !Ref PreTrafficHookFunction", template, _re.S)
+        hooks = _re.findall(
+            r"\n  (\w+Function):\n(?:(?!\n  \w).)*?PreTraffic: !Ref PreTrafficHookFunction", template, _re.S
+        )
         if not answers["pre_traffic_hook"] or answers["scenario"] == "mobile-backend":
             assert hooks == [] and not (project / "src" / "pre_traffic").exists(), name
             continue
@@ -130,5 +197,6 @@ def test_the_pre_traffic_hook_guards_the_function_it_probes(projects):
         probe = (project / "src" / "pre_traffic" / "app.py").read_text(encoding="utf-8")
         assert ('"version": "2.0"' in probe) == (answers["scenario"] == "web-app"), name
         assert "test_the_probe_is_a_request_the_items_function_serves" in (
-            project / "tests" / "unit" / "test_pre_traffic.py").read_text(encoding="utf-8")
+            project / "tests" / "unit" / "test_pre_traffic.py"
+        ).read_text(encoding="utf-8")
     assert hooked >= 2

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests import judges
+from tests.generation import judges
 from wa_assist.engine import recommend
 from wa_assist.kb import load_knowledge
 from wa_assist.profile import profile_from_mapping
@@ -26,43 +26,101 @@ pytestmark = pytest.mark.judges
 PROFILES: dict[str, dict[str, Any]] = {
     # stream-processing
     "stream-steady-analytics": {
-        "scenario": "stream-processing", "traffic": "steady", "peak_rps": 3000, "consumers": 3,
-        "access_patterns": ["analytics", "time-series"], "deployment": "canary", "data_retention_days": 30},
+        "scenario": "stream-processing",
+        "traffic": "steady",
+        "peak_rps": 3000,
+        "consumers": 3,
+        "access_patterns": ["analytics", "time-series"],
+        "deployment": "canary",
+        "data_retention_days": 30,
+    },
     "stream-spiky-sensitive-long": {
-        "scenario": "stream-processing", "traffic": "spiky", "consumers": 1, "sensitive_data": True,
-        "multi_step": True, "max_duration_s": 3600, "deployment": "linear", "invocation": "async"},
+        "scenario": "stream-processing",
+        "traffic": "spiky",
+        "consumers": 1,
+        "sensitive_data": True,
+        "multi_step": True,
+        "max_duration_s": 3600,
+        "deployment": "linear",
+        "invocation": "async",
+    },
     "stream-unpredictable-timeseries": {
-        "scenario": "stream-processing", "traffic": "unpredictable", "consumers": 3, "peak_rps": 200,
-        "access_patterns": ["time-series"], "deployment": "blue-green", "multi_step": True},
+        "scenario": "stream-processing",
+        "traffic": "unpredictable",
+        "consumers": 3,
+        "peak_rps": 200,
+        "access_patterns": ["time-series"],
+        "deployment": "blue-green",
+        "multi_step": True,
+    },
     "stream-steady-analytics-sensitive": {
-        "scenario": "stream-processing", "traffic": "steady", "peak_rps": 800, "consumers": 1,
-        "access_patterns": ["analytics"], "sensitive_data": True, "deployment": "all-at-once",
-        "max_duration_s": 60},
+        "scenario": "stream-processing",
+        "traffic": "steady",
+        "peak_rps": 800,
+        "consumers": 1,
+        "access_patterns": ["analytics"],
+        "sensitive_data": True,
+        "deployment": "all-at-once",
+        "max_duration_s": 60,
+    },
     # event-driven
     "events-async-multistep": {
-        "scenario": "event-driven", "invocation": "async", "multi_step": True, "traffic": "spiky",
-        "deployment": "canary"},
+        "scenario": "event-driven",
+        "invocation": "async",
+        "multi_step": True,
+        "traffic": "spiky",
+        "deployment": "canary",
+    },
     "events-sync-long-sensitive": {
-        "scenario": "event-driven", "invocation": "sync", "max_duration_s": 3600, "sensitive_data": True,
-        "traffic": "steady", "deployment": "blue-green", "consumers": 3},
+        "scenario": "event-driven",
+        "invocation": "sync",
+        "max_duration_s": 3600,
+        "sensitive_data": True,
+        "traffic": "steady",
+        "deployment": "blue-green",
+        "consumers": 3,
+    },
     "events-unpredictable-plain": {
-        "scenario": "event-driven", "invocation": "async", "traffic": "unpredictable", "deployment": "linear",
-        "access_patterns": ["analytics", "time-series"], "max_duration_s": 60},
+        "scenario": "event-driven",
+        "invocation": "async",
+        "traffic": "unpredictable",
+        "deployment": "linear",
+        "access_patterns": ["analytics", "time-series"],
+        "max_duration_s": 60,
+    },
     "events-steady-allatonce": {
-        "scenario": "event-driven", "invocation": "sync", "traffic": "steady", "deployment": "all-at-once",
-        "multi_step": True, "max_duration_s": 3600},
+        "scenario": "event-driven",
+        "invocation": "sync",
+        "traffic": "steady",
+        "deployment": "all-at-once",
+        "multi_step": True,
+        "max_duration_s": 3600,
+    },
     # alexa-skill
     "alexa-plain": {"scenario": "alexa-skill", "traffic": "spiky", "deployment": "canary"},
     "alexa-multistep-sensitive": {
-        "scenario": "alexa-skill", "multi_step": True, "sensitive_data": True, "traffic": "unpredictable",
-        "deployment": "blue-green"},
+        "scenario": "alexa-skill",
+        "multi_step": True,
+        "sensitive_data": True,
+        "traffic": "unpredictable",
+        "deployment": "blue-green",
+    },
     "alexa-long-steady": {
-        "scenario": "alexa-skill", "max_duration_s": 3600, "traffic": "steady", "deployment": "linear",
-        "invocation": "async"},
+        "scenario": "alexa-skill",
+        "max_duration_s": 3600,
+        "traffic": "steady",
+        "deployment": "linear",
+        "invocation": "async",
+    },
     "alexa-allatonce": {"scenario": "alexa-skill", "deployment": "all-at-once", "sensitive_data": True},
     # orchestration in a scenario of another component family
-    "rest-multistep": {"scenario": "rest-api", "multi_step": True, "max_duration_s": 3600, "auth": "iam",
-                       "deployment": "canary"},
+    "rest-multistep": {
+        "scenario": "rest-api",
+        "multi_step": True,
+        "max_duration_s": 3600,
+        "auth": "iam",
+        "deployment": "canary",
+    },
 }
 
 
@@ -122,8 +180,11 @@ def test_components_follow_scenario_and_decisions(rendered, templates):
         types = {r["Type"] for r in resources.values()}
         orchestrated = answers["multi_step"] or answers["max_duration_s"] > 900
         assert ("WorkflowStateMachine" in resources) == orchestrated, name
-        assert all(r["Properties"].get("Timeout", 0) <= 900 for r in resources.values()
-                   if r["Type"] == "AWS::Serverless::Function"), name
+        assert all(
+            r["Properties"].get("Timeout", 0) <= 900
+            for r in resources.values()
+            if r["Type"] == "AWS::Serverless::Function"
+        ), name
         assert templates[name]["Globals"]["Function"]["Timeout"] <= 900, name
         if answers["scenario"] == "stream-processing":
             stream = resources["DataStream"]["Properties"]
@@ -138,7 +199,9 @@ def test_components_follow_scenario_and_decisions(rendered, templates):
             assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
             assert ("StreamConsumer" in resources) == answers["enhanced_fanout"], name
             assert ("AggregatorFunction" in resources) == (answers["tumbling_window_s"] > 0), name
-            assert ("AWS::KinesisFirehose::DeliveryStream" in types) == (answers["analytics"] == "firehose-athena"), name
+            assert ("AWS::KinesisFirehose::DeliveryStream" in types) == (answers["analytics"] == "firehose-athena"), (
+                name
+            )
             assert "ConsumerIteratorAgeAlarm" in resources
         if answers["scenario"] == "event-driven":
             assert {"AWS::Events::EventBus", "AWS::Events::Archive"} <= types
@@ -157,7 +220,8 @@ def test_components_follow_scenario_and_decisions(rendered, templates):
             assert machine["Logging"]["IncludeExecutionData"] is (not answers["sensitive_data"]), name
             definition = json.loads((rendered[name][0] / "statemachine" / "workflow.asl.json").read_text())
             assert definition["States"]["RunStep"]["Resource"].endswith(".waitForTaskToken") == (
-                answers["workflow"] == "standard"), name
+                answers["workflow"] == "standard"
+            ), name
 
 
 def test_recommendations_document_names_where_each_is_implemented(rendered):
@@ -177,8 +241,15 @@ def test_integration_tests_are_collected_and_skip_without_a_stack(projects):
     env = judges._quiet_env()
     env.pop("STACK_NAME", None)
     for name in ("stream-steady-analytics", "events-async-multistep", "alexa-plain"):
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/integration"],
-                              cwd=projects[name], capture_output=True, text=True, env=env, timeout=120, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/integration"],
+            cwd=projects[name],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
         assert proc.returncode == 0 and " skipped" in proc.stdout, (name, proc.stdout[-2000:])
 
 

@@ -19,45 +19,92 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests import judges
+from tests.generation import judges
 
 pytestmark = pytest.mark.judges
 
 PROFILES: dict[str, dict] = {
     "web-authorizer-async-files-sensitive": {
-        "scenario": "web-app", "auth": "lambda-authorizer", "invocation": "async", "traffic": "spiky",
-        "deployment": "canary", "sensitive_data": True, "access_patterns": ["key-value", "files"],
-        "data_retention_days": 30},
+        "scenario": "web-app",
+        "auth": "lambda-authorizer",
+        "invocation": "async",
+        "traffic": "spiky",
+        "deployment": "canary",
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "files"],
+        "data_retention_days": 30,
+    },
     "web-mtls-relational-proxy": {
-        "scenario": "web-app", "auth": "mtls", "traffic": "steady", "deployment": "linear",
-        "access_patterns": ["relational"]},
+        "scenario": "web-app",
+        "auth": "mtls",
+        "traffic": "steady",
+        "deployment": "linear",
+        "access_patterns": ["relational"],
+    },
     "web-cognito-relational-data-api-async": {
-        "scenario": "web-app", "auth": "cognito", "invocation": "async", "traffic": "unpredictable",
-        "deployment": "all-at-once", "access_patterns": ["relational", "key-value"], "cost_priority": "lowest-cost"},
+        "scenario": "web-app",
+        "auth": "cognito",
+        "invocation": "async",
+        "traffic": "unpredictable",
+        "deployment": "all-at-once",
+        "access_patterns": ["relational", "key-value"],
+        "cost_priority": "lowest-cost",
+    },
     "web-iam-async": {
-        "scenario": "web-app", "auth": "iam", "invocation": "async", "deployment": "blue-green",
-        "architecture": "x86_64", "runtime": "python3.12"},
+        "scenario": "web-app",
+        "auth": "iam",
+        "invocation": "async",
+        "deployment": "blue-green",
+        "architecture": "x86_64",
+        "runtime": "python3.12",
+    },
     "web-public-files": {
-        "scenario": "web-app", "auth": "none", "access_patterns": ["key-value", "files"], "global_users": True},
+        "scenario": "web-app",
+        "auth": "none",
+        "access_patterns": ["key-value", "files"],
+        "global_users": True,
+    },
     "rest-cognito-async-files": {
-        "scenario": "rest-api", "auth": "cognito", "invocation": "async", "traffic": "spiky",
-        "access_patterns": ["key-value", "files"]},
+        "scenario": "rest-api",
+        "auth": "cognito",
+        "invocation": "async",
+        "traffic": "spiky",
+        "access_patterns": ["key-value", "files"],
+    },
     "rest-mtls-async-relational-proxy": {
-        "scenario": "rest-api", "auth": "mtls", "invocation": "async", "sensitive_data": True,
-        "access_patterns": ["relational"]},
+        "scenario": "rest-api",
+        "auth": "mtls",
+        "invocation": "async",
+        "sensitive_data": True,
+        "access_patterns": ["relational"],
+    },
     "rest-iam-files-sensitive": {
-        "scenario": "rest-api", "auth": "iam", "sensitive_data": True, "access_patterns": ["files", "query"],
-        "data_retention_days": 90},
+        "scenario": "rest-api",
+        "auth": "iam",
+        "sensitive_data": True,
+        "access_patterns": ["files", "query"],
+        "data_retention_days": 90,
+    },
     "events-files": {
-        "scenario": "event-driven", "invocation": "async", "access_patterns": ["key-value", "files"],
-        "data_retention_days": 7},
+        "scenario": "event-driven",
+        "invocation": "async",
+        "access_patterns": ["key-value", "files"],
+        "data_retention_days": 7,
+    },
     "mobile-files": {"scenario": "mobile-backend", "auth": "cognito", "access_patterns": ["key-value", "files"]},
     "mobile-files-relational-sensitive": {
-        "scenario": "mobile-backend", "auth": "iam", "sensitive_data": True, "access_patterns": ["relational", "files"]},
+        "scenario": "mobile-backend",
+        "auth": "iam",
+        "sensitive_data": True,
+        "access_patterns": ["relational", "files"],
+    },
     "alexa-files": {"scenario": "alexa-skill", "access_patterns": ["files"], "data_retention_days": 30},
     "alexa-files-sensitive": {"scenario": "alexa-skill", "sensitive_data": True, "access_patterns": ["files"]},
     "stream-files-sensitive": {
-        "scenario": "stream-processing", "sensitive_data": True, "access_patterns": ["time-series", "files"]},
+        "scenario": "stream-processing",
+        "sensitive_data": True,
+        "access_patterns": ["time-series", "files"],
+    },
 }
 SWAPPED_DECISIONS = {"web-cognito-relational-data-api-async": {"relational": "data-api"}}
 
@@ -86,8 +133,10 @@ def test_profiles_cover_every_new_option(projects):
     assert web_auth == {"cognito", "iam", "lambda-authorizer", "mtls", "none"}
     seen = {(a["scenario"], a["relational"]) for a in map(_answers, projects.values())}
     assert {("web-app", "rds-proxy"), ("web-app", "data-api"), ("rest-api", "rds-proxy")} <= seen
-    for decision, scenarios in [("files_bucket", {"rest-api", "web-app", "mobile-backend", "alexa-skill", "event-driven", "stream-processing"}),
-                                ("async_queue", {"rest-api", "web-app", "event-driven"})]:
+    for decision, scenarios in [
+        ("files_bucket", {"rest-api", "web-app", "mobile-backend", "alexa-skill", "event-driven", "stream-processing"}),
+        ("async_queue", {"rest-api", "web-app", "event-driven"}),
+    ]:
         chosen = {(a["scenario"], a["kms"]) for a in map(_answers, projects.values()) if a[decision]}
         assert {s for s, _ in chosen} == scenarios, decision
         assert {k for _, k in chosen} == {"aws-managed", "customer-managed"}, decision
@@ -139,16 +188,27 @@ def test_files_bucket_is_private_encrypted_and_presigned(projects, expanded):
         assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
         sse = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
         assert sse["SSEAlgorithm"] == ("aws:kms" if answers["kms"] == "customer-managed" else "AES256")
-        expiry = [r.get("ExpirationInDays") for r in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r]
+        expiry = [
+            r.get("ExpirationInDays") for r in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r
+        ]
         assert expiry == ([answers["data_retention_days"]] if answers["data_retention_days"] > 0 else [])
         policy = template["Resources"]["FilesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-        assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-                   for s in policy)
-        writer = {"event-driven": "OrderProcessorFunction", "stream-processing": "ConsumerFunction",
-                  "alexa-skill": "SkillFunction"}.get(answers["scenario"], "FilesFunction")
+        assert any(
+            s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in policy
+        )
+        writer = {
+            "event-driven": "OrderProcessorFunction",
+            "stream-processing": "ConsumerFunction",
+            "alexa-skill": "SkillFunction",
+        }.get(answers["scenario"], "FilesFunction")
         role = template["Resources"][f"{writer}Role"]["Properties"]
-        actions = {a for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]
-                   for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]) if "s3:" in str(a)}
+        actions = {
+            a
+            for p in role["Policies"]
+            for s in p["PolicyDocument"]["Statement"]
+            for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+            if "s3:" in str(a)
+        }
         if writer == "SkillFunction":
             assert actions == {"s3:GetObject", "s3:ListBucket"}, name  # reads the card images only
             assert '"assets/card-small.png"' in (project / "src" / "skill" / "app.py").read_text(encoding="utf-8")

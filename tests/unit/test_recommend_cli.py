@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 PROFILE = """\
 name: orders
@@ -48,7 +48,17 @@ def test_json_output(profile_file):
 
 
 def test_reject_changes_decisions_and_risk(profile_file):
-    proc = run_cli("recommend", "--profile", str(profile_file), "--format", "json", "--reject", "svc-kms-encryption", "--reject", "rel-throttling")
+    proc = run_cli(
+        "recommend",
+        "--profile",
+        str(profile_file),
+        "--format",
+        "json",
+        "--reject",
+        "svc-kms-encryption",
+        "--reject",
+        "rel-throttling",
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["decisions"]["kms"] == "aws-managed"
@@ -57,11 +67,21 @@ def test_reject_changes_decisions_and_risk(profile_file):
 
 
 def test_markdown_report(profile_file):
-    proc = run_cli("recommend", "--profile", str(profile_file), "--format", "markdown", "--reject", "svc-api-gateway-compression")
+    proc = run_cli(
+        "recommend", "--profile", str(profile_file), "--format", "markdown", "--reject", "svc-api-gateway-compression"
+    )
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
     assert text.startswith("# Well-Architected recommendations for orders")
-    for heading in ("## Workload profile", "## Risk summary", "## Recommendations", "### Security", "## Rejected recommendations", "## Project decisions", "## Conflicts"):
+    for heading in (
+        "## Workload profile",
+        "## Risk summary",
+        "## Recommendations",
+        "### Security",
+        "## Rejected recommendations",
+        "## Project decisions",
+        "## Conflicts",
+    ):
         assert heading in text, heading
     assert "| `table_billing` | `provisioned` | svc-dynamodb-capacity-modes |" in text
     assert "API Gateway payload compression" in text.split("## Rejected recommendations")[1]
@@ -102,7 +122,10 @@ def test_bad_value_names_file_line_key_and_allowed(tmp_path):
 def test_unknown_key_and_invalid_yaml(tmp_path):
     path = tmp_path / "typo.yaml"
     path.write_text("scenario: rest-api\npeak_rsp: 10\n", encoding="utf-8")
-    _assert_clean_error(run_cli("recommend", "--profile", str(path)), f"{path}:2: key 'peak_rsp': unknown key (did you mean 'peak_rps'?)")
+    _assert_clean_error(
+        run_cli("recommend", "--profile", str(path)),
+        f"{path}:2: key 'peak_rsp': unknown key (did you mean 'peak_rps'?)",
+    )
     broken = tmp_path / "broken.yaml"
     broken.write_text("scenario: [rest-api\n", encoding="utf-8")
     _assert_clean_error(run_cli("recommend", "--profile", str(broken)), str(broken), "invalid YAML")

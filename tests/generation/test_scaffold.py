@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.generation_conftest_helpers import decision_ids, default_answers, question_ids
+from tests.generation.answers import decision_ids, default_answers, question_ids
+from tests.helpers import ROOT
 from wa_assist import scaffold
 from wa_assist.scaffold import ScaffoldError, render
 
-ROOT = Path(__file__).resolve().parent.parent
-HOSTILE = '{{ 7*7 }} "quoted" : # {% raw %} \\ \'single\'\nsecond line: {{ name }} ${AWS::StackName}'
+HOSTILE = "{{ 7*7 }} \"quoted\" : # {% raw %} \\ 'single'\nsecond line: {{ name }} ${AWS::StackName}"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -60,7 +60,7 @@ def test_force_adds_files_but_never_overwrites_a_differing_file(tmp_path):
     (dest / "README.md").write_text("my own readme", encoding="utf-8")
     (dest / "notes.txt").write_text("mine", encoding="utf-8")
     before = snapshot(dest)
-    with pytest.raises(ScaffoldError, match="README.md exists with different content"):
+    with pytest.raises(ScaffoldError, match=r"README\.md exists with different content"):
         render(dest, default_answers(), force=True)
     assert snapshot(dest) == before, "a refused --force render must not change anything"
     (dest / "README.md").unlink()
@@ -126,9 +126,14 @@ def test_bad_set_shape_is_refused(bad):
 
 
 def test_recommendations_are_listed_with_reasons_and_places(tmp_path):
-    rec = {"id": "ops-distributed-tracing", "title": "Trace requests end to end", "pillars": ["operational-excellence"],
-           "priority": "high", "reasons": ["Peak 100 rps with {{ spiky }} traffic"],
-           "implemented_in": [{"where": "template.yaml", "what": "Globals Tracing Active"}]}
+    rec = {
+        "id": "ops-distributed-tracing",
+        "title": "Trace requests end to end",
+        "pillars": ["operational-excellence"],
+        "priority": "high",
+        "reasons": ["Peak 100 rps with {{ spiky }} traffic"],
+        "implemented_in": [{"where": "template.yaml", "what": "Globals Tracing Active"}],
+    }
     rejected = [{"id": "rel-api-quotas", "title": "Usage plans", "changes": "no API keys"}]
     render(tmp_path / "svc", default_answers(recommendations=[rec], rejected=rejected))
     text = (tmp_path / "svc" / "RECOMMENDATIONS.md").read_text(encoding="utf-8")
@@ -148,14 +153,26 @@ def test_new_never_prompts_and_reports_errors_without_traceback(tmp_path):
     busy = tmp_path / "busy"
     busy.mkdir()
     (busy / "x").write_text("x", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "wa_assist", "new", str(busy)], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=120, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "wa_assist", "new", str(busy)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "not empty" in proc.stderr
     assert (busy / "x").read_text(encoding="utf-8") == "x"
-    proc = subprocess.run([sys.executable, "-m", "wa_assist", "new", str(tmp_path / "n"), "--set", "oops"],
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "wa_assist", "new", str(tmp_path / "n"), "--set", "oops"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.returncode != 0 and "Traceback" not in proc.stderr and "key=value" in proc.stderr
     assert not (tmp_path / "n").exists()
 
@@ -189,10 +206,22 @@ def test_answers_file_records_no_machine_specific_template_path(tmp_path):
 
 
 def test_recommendations_markdown_separates_reasons_into_their_own_block(tmp_path):
-    rec = {"id": "rel-throttling", "title": "Throttle the API", "pillars": ["reliability"], "priority": "high",
-           "reasons": ["Peak 100 rps"], "implemented_in": [{"where": "template.yaml", "what": "stage throttling"}]}
-    bare = {"id": "ops-structured-logging", "title": "Log as JSON", "pillars": [], "priority": "",
-            "reasons": ["Always"], "implemented_in": []}
+    rec = {
+        "id": "rel-throttling",
+        "title": "Throttle the API",
+        "pillars": ["reliability"],
+        "priority": "high",
+        "reasons": ["Peak 100 rps"],
+        "implemented_in": [{"where": "template.yaml", "what": "stage throttling"}],
+    }
+    bare = {
+        "id": "ops-structured-logging",
+        "title": "Log as JSON",
+        "pillars": [],
+        "priority": "",
+        "reasons": ["Always"],
+        "implemented_in": [],
+    }
     render(tmp_path / "svc", default_answers(recommendations=[rec, bare]))
     text = (tmp_path / "svc" / "RECOMMENDATIONS.md").read_text(encoding="utf-8")
     assert "`rel-throttling` · priority high · reliability\n\nWhy:\n- Peak 100 rps\n\nWhere this project" in text

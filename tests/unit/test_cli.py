@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def test_interview_without_a_terminal_says_what_to_do_instead():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 from wa_assist.lens_export import custom_lens
 
 URL = re.compile(r"^https?://")
@@ -16,10 +16,24 @@ def test_custom_lens_structure(kb):
     assert lens["schemaVersion"] == "2021-11-01"
     assert len(lens["name"]) <= 128 and len(lens["description"]) <= 2048
     assert [p["id"] for p in lens["pillars"]] == [
-        "operationalExcellence", "security", "reliability", "performance", "costOptimization",
+        "operationalExcellence",
+        "security",
+        "reliability",
+        "performance",
+        "costOptimization",
     ]
     questions = [q for p in lens["pillars"] for q in p["questions"]]
-    assert [q["id"] for q in questions] == ["ops_q1", "ops_q2", "sec_q1", "sec_q2", "sec_q3", "rel_q1", "rel_q2", "perf_q1", "cost_q1"]
+    assert [q["id"] for q in questions] == [
+        "ops_q1",
+        "ops_q2",
+        "sec_q1",
+        "sec_q2",
+        "sec_q3",
+        "rel_q1",
+        "rel_q2",
+        "perf_q1",
+        "cost_q1",
+    ]
     choice_ids = [c["id"] for q in questions for c in q["choices"]]
     assert len(choice_ids) == 38 + 9 and len(set(choice_ids)) == len(choice_ids)
     for pillar in lens["pillars"]:
@@ -33,7 +47,7 @@ def test_custom_lens_structure(kb):
             assert URL.match(choice["improvementPlan"]["url"])
         rules = q["riskRules"]
         assert 1 <= len(rules) <= 3 and rules[-1] == {"condition": "default", "risk": "HIGH_RISK"}
-        assert [r["risk"] for r in rules][0] == "NO_RISK"
+        assert next(r["risk"] for r in rules) == "NO_RISK"
         listed = {c["id"] for c in q["choices"]}
         for rule in rules[:-1]:
             assert set(rule["condition"].split(" && ")) <= listed
