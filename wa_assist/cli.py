@@ -6,7 +6,6 @@ Imports stay lazy so ``wa-assist search`` starts fast and never loads Textual or
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -141,27 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console entry point (``wa-assist`` and ``python -m wa_assist``): one command, one process.
-
-    A command imports much more than it allocates afterwards (Copier or Textual bring some 50,000
-    long-lived objects), and the collector's full passes over them, while importing and again at exit,
-    cost about a fifth of a ``wa-assist new``. So the collector stays off for short commands, and what
-    is left at the end is frozen so interpreter shutdown does not walk it again. The interview, which
-    runs for as long as the user likes, freezes what start-up made and turns the collector back on
-    (see ``settle_memory``).
-    """
-    gc.disable()
-    try:
-        status = main()
-    finally:
-        gc.freeze()
-    sys.exit(status)
-
-
-def settle_memory() -> None:
-    """For long-running commands: keep start-up objects out of every later collection, and collect again."""
-    gc.freeze()
-    gc.enable()
+    """The console entry point (``wa-assist`` and ``python -m wa_assist``): one command, one process."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,6 +29,9 @@ from wa_assist.schema import OPERATORS
 
 COMBINATORS = ("all", "any", "not")
 DECISION_PREFIX = "decision."
+# The components the project is made of (wa_assist.components); known only once decisions are, so
+# only conditions that may read decisions may test it: ``{components: state_machine}``.
+COMPONENTS_FIELD = "components"
 
 
 class ConditionError(ValueError):
@@ -220,6 +223,24 @@ def check_condition(condition: Any, kb: Any, allow_decisions: bool = True) -> li
             continue
         if key == "not":
             problems += check_condition(test, kb, allow_decisions)
+            continue
+        if key == COMPONENTS_FIELD:
+            if not allow_decisions:
+                problems.append(f"'{key}': the project's components are not known here, only profile fields")
+                continue
+            known_components = list(getattr(kb, "component_names", None) or [])
+            ops = test if isinstance(test, Mapping) else {None: test}
+            for op, expected in ops.items():
+                if op is not None and op not in ("contains", "contains_any", "contains_all", "empty"):
+                    problems.append(f"'{key}': use a component name, a list of them, or contains/contains_any")
+                    continue
+                if op == "empty":
+                    continue
+                for name in _as_list(expected):
+                    if name not in known_components:
+                        problems.append(
+                            f"'{key}': unknown component {name!r}; components: {', '.join(known_components)}"
+                        )
             continue
         if key.startswith(DECISION_PREFIX):
             if not allow_decisions:

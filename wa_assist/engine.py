@@ -101,6 +101,8 @@ class Result:
     conflicts: list[Conflict]
     risk: dict[str, Any]
     unknown_rejections: list[str] = field(default_factory=list)  # rejected ids that do not apply
+    components: list[str] = field(default_factory=list)  # what the project is made of (wa_assist.components)
+    functions: dict[str, dict[str, Any]] = field(default_factory=dict)  # logical id -> kind, code, component
 
     def by_pillar(self) -> dict[str, list[Recommendation]]:
         grouped: dict[str, list[Recommendation]] = {}
@@ -366,6 +368,11 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
                 )
             )
 
+    from wa_assist.components import COMPONENTS_FIELD, select
+
+    selection = select(values, resolved)
+    built_values = {**values, COMPONENTS_FIELD: selection.components}
+
     def build(a: _Applied) -> Recommendation:
         entry = a.entry
         advice = entry.advice
@@ -374,7 +381,7 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
             implemented = [
                 {"where": impl.where, "what": impl.what}
                 for impl in advice.implemented_in
-                if conditions.evaluate(impl.when, values, resolved)
+                if conditions.evaluate(impl.when, built_values, resolved)
             ]
         except conditions.ConditionError as exc:
             raise EngineError(f"entry '{entry.id}': implemented_in: {exc}") from None
@@ -410,6 +417,8 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
         conflicts=sorted(conflicts, key=lambda c: list(kb.decisions).index(c.decision)),
         risk=risk,
         unknown_rejections=sorted(r for r in rejected_ids if r not in applied_ids),
+        components=selection.components,
+        functions=selection.functions,
     )
 
 

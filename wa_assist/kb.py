@@ -89,6 +89,13 @@ class KnowledgeBase:
     def related(self, entry: Entry) -> list[Entry]:
         return [self.entries[r] for r in entry.related if r in self.entries]
 
+    @property
+    def component_names(self) -> list[str]:
+        """The template's components, which ``implemented_in`` conditions may test (``components``)."""
+        from wa_assist.components import component_names
+
+        return component_names()
+
 
 # --------------------------------------------------------------------------- validation errors
 

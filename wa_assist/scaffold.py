@@ -6,16 +6,17 @@ TUI and tests can call it directly. Copier is imported lazily: most commands nev
 
 from __future__ import annotations
 
-import contextlib
 import filecmp
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from wa_assist.components import Selection, select_from_answers
 from wa_assist.errors import UserError
 
 TEMPLATE_NAME = "sam"
@@ -99,52 +100,88 @@ def build_answers(profile: Mapping[str, Any], result: Any) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- rendering
 
-
-@contextlib.contextmanager
-def _isolated_environment(workdir: Path) -> Iterator[None]:
-    """Keep the user's Copier settings and git configuration out of the render."""
-    settings = workdir / "copier-settings.yml"
-    settings.write_text("{}\n", encoding="utf-8")
-    overrides = {
-        "COPIER_SETTINGS_PATH": str(settings),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_TERMINAL_PROMPT": "0",
-    }
-    saved = {k: os.environ.get(k) for k in overrides}
-    os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+# Build debris that must never reach a project, wherever the template is installed.
+_DEBRIS = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".DS_Store", "Thumbs.db", "*~")
 
 
-def _copier_render(src: Path, dst: Path, answers: Mapping[str, Any]) -> None:
-    from wa_assist.copier_loader import import_copier
-    from wa_assist.jinja_cache import compiled_template_cache
+def _jinja_literal(value: Any) -> str:
+    """``value`` as a Jinja literal (strings JSON-quoted, so user text is never read as Jinja)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {_jinja_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_jinja_literal(v) for v in value) + "]"
+    raise ScaffoldError(f"a component file variable cannot hold {type(value).__name__} {value!r}")
 
-    copier = import_copier()
-    from plumbum import local
 
-    # Copier looks git up through plumbum. The template is a plain folder and the render goes to a
-    # fresh temporary folder, so git has nothing to do here; without it Copier cannot touch the index
-    # of a repository the destination sits in, and skips a git call for every file it writes.
-    with compiled_template_cache(), local.env(PATH=""):
-        copier.run_copy(
-            str(src),
-            str(dst),
-            data=dict(answers),
-            defaults=True,
-            quiet=True,
-            unsafe=False,
-            vcs_ref=None,
-            overwrite=False,
-            skip_tasks=True,
-        )
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy the template files a render reads (contents only: Copier takes no metadata from them)."""
+    shutil.copytree(source, target, ignore=_DEBRIS, copy_function=shutil.copyfile)
+
+
+def stage_template(template: Path, selection: Selection, stage: Path) -> Path:
+    """A Copier template for one project: ``copier.yml``, the components' fragments, the shared files
+    under ``project/`` and, at its output path, every file the selected components contribute (a
+    one-line include of the component's file, so errors name the component's own file). Only what
+    the project needs is staged, so absent components leave no empty folders; build debris is never
+    copied. The stage lies inside Copier's template root, which Copier requires of every file it reads."""
+    stage.mkdir(parents=True)
+    shutil.copyfile(template / "copier.yml", stage / "copier.yml")
+    # Only the selected components' folders: a component's files include its own files, the macros and
+    # the files of components selected with it, never those of an absent one.
+    (stage / "components").mkdir()
+    for macro in (template / "components").glob("_*.jinja"):
+        shutil.copyfile(macro, stage / "components" / macro.name)
+    for name in selection.components:
+        _copy_tree(template / "components" / name, stage / "components" / name)
+    _copy_tree(template / "project", stage / "project")
+    project = stage / "project"
+    for out in selection.files:
+        source = f"components/{out.component}/{out.source}"
+        target = project.joinpath(*PurePosixPath(out.dest).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not out.source.endswith(".jinja"):
+            shutil.copyfile(stage / source, target)
+            continue
+        lines = [f"{{% set {name} = {_jinja_literal(value)} %}}" for name, value in out.vars.items()]
+        lines.append(f'{{% include "{source}" %}}')
+        target.with_name(target.name + ".jinja").write_text("\n".join(lines), encoding="utf-8")
+    return stage
+
+
+def _copier_render(template: Path, dst: Path, answers: Mapping[str, Any]) -> None:
+    import copier
+
+    # Settings are given explicitly, so the user's Copier settings file (defaults, trusted
+    # repositories) has no say in a render that wa-assist answers in full.
+    # The staged template is trusted by path: its one unsafe feature is the compile cache extension
+    # of wa-assist (copier.yml, `_jinja_extensions`); it has no tasks or migrations (a test says so).
+    copier.run_copy(
+        str(template),
+        str(dst),
+        data=dict(answers),
+        settings=copier.Settings(trust=[str(template)]),
+        defaults=True,
+        quiet=True,
+        unsafe=False,
+        vcs_ref=None,
+        overwrite=False,
+        skip_tasks=True,
+    )
+
+
+def template_answers(answers: Mapping[str, Any], template: Path | None = None) -> dict[str, Any]:
+    """The answers with what the components contribute (components, functions, items_store,
+    secret_reader), computed from the answers themselves."""
+    selection = select_from_answers(answers, template=template)
+    return {**answers, **selection.answers()}
 
 
 def _files(root: Path) -> list[Path]:
@@ -191,13 +228,14 @@ def render(
     workdir = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".wa-assist-tmp", dir=dest.parent))
     try:
         staging = workdir / "project"
-        with _isolated_environment(workdir):
-            try:
-                _copier_render(src, staging, answers)
-            except (ScaffoldError, KeyboardInterrupt):
-                raise
-            except Exception as exc:  # Copier and Jinja errors: report, do not leak a traceback
-                raise ScaffoldError(f"the template could not be rendered: {type(exc).__name__}: {exc}") from exc
+        selection = select_from_answers(answers, template=src)
+        stage = stage_template(src, selection, workdir / "template")
+        try:
+            _copier_render(stage, staging, {**answers, **selection.answers()})
+        except (ScaffoldError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # Copier and Jinja errors: report, do not leak a traceback
+            raise ScaffoldError(f"the template could not be rendered: {type(exc).__name__}: {exc}") from exc
         files = _files(staging)
         if not dest.exists():
             os.replace(staging, dest)

@@ -1,5 +1,5 @@
 """Hand-made template answers for generation tests: every question default and every decision
-default from the shipped YAML, with {expr} defaults computed here, plus overrides.
+default from the shipped YAML, with {expr} defaults computed by the knowledge base's own evaluator, plus overrides.
 
 This keeps the template's tests independent of the recommendation engine: they check what the
 template makes of a given set of decisions.
@@ -7,41 +7,15 @@ template makes of a given set of decisions.
 
 from __future__ import annotations
 
-import ast
-import math
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from wa_assist.conditions import evaluate_expr
+
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
-_FUNCS = {"min": min, "max": max, "ceil": math.ceil, "floor": math.floor, "round": round}
-
-
-def _eval(expr: str, values: dict[str, Any]) -> Any:
-    """Arithmetic, comparisons, min/max/ceil/floor/round and conditionals over known names only."""
-    tree = ast.parse(expr, mode="eval")
-    allowed = (
-        ast.Expression,
-        ast.BinOp,
-        ast.UnaryOp,
-        ast.Compare,
-        ast.IfExp,
-        ast.Call,
-        ast.Name,
-        ast.Load,
-        ast.Constant,
-        ast.operator,
-        ast.unaryop,
-        ast.cmpop,
-        ast.BoolOp,
-        ast.boolop,
-    )
-    for node in ast.walk(tree):
-        if not isinstance(node, allowed):
-            raise ValueError(f"unsupported expression {expr!r}")
-    return eval(compile(tree, "<expr>", "eval"), {"__builtins__": {}}, {**_FUNCS, **values})
 
 
 @cache
@@ -68,7 +42,7 @@ def default_answers(
     answers = dict(values)
     for d in decision_defs:
         default = d["default"]
-        answers[d["id"]] = _eval(default["expr"], values) if isinstance(default, dict) else default
+        answers[d["id"]] = evaluate_expr(default["expr"], values, answers) if isinstance(default, dict) else default
     answers.update(decisions or {})
     answers.setdefault("recommendations", [])
     answers.setdefault("rejected", [])

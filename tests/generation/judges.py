@@ -201,29 +201,25 @@ def unit_test_failures(projects: dict[str, Path]) -> dict[str, str]:
     return failed
 
 
-def judge_tests() -> dict[str, Any]:
-    """The judge tests every quality-gate module shares, over its module-scoped `projects` fixture
-    (name -> project folder, all under one parent). Use: `globals().update(judges.judge_tests())`."""
-    import pytest
+class JudgeSuite:
+    """The judge tests every quality gate shares. A gate module defines a module-scoped ``projects``
+    fixture (name -> project folder, all under one parent) and subclasses this as ``TestJudges``;
+    ``expanded`` (the SAM-expanded templates) comes from ``tests/generation/conftest.py``."""
 
-    @pytest.fixture(scope="module")
-    def expanded(projects, tmp_path_factory):
-        return expand_all([p / "template.yaml" for p in projects.values()], tmp_path_factory.mktemp("expanded"))
-
-    def test_cfn_lint_with_serverless_rules_is_clean(projects):
+    def test_cfn_lint_with_serverless_rules_is_clean(self, projects):
         assert lint_failures([p / "template.yaml" for p in projects.values()]) == {}
 
-    def test_sam_transform_succeeds_and_expanded_templates_lint_clean(expanded):
+    def test_sam_transform_succeeds_and_expanded_templates_lint_clean(self, expanded):
         files, errors = expanded
         assert errors == {}
         assert lint_failures(list(files.values())) == {}
 
-    def test_checkov_has_no_failed_check(projects):
+    def test_checkov_has_no_failed_check(self, projects):
         folders = {p.parent for p in projects.values()}
         assert len(folders) == 1, "the projects must share one parent folder"
         assert checkov(folders.pop()) == []
 
-    def test_every_checkov_skip_has_a_written_reason(projects):
+    def test_every_checkov_skip_has_a_written_reason(self, projects):
         from cfnlint.decode import decode
 
         problems = []
@@ -232,20 +228,13 @@ def judge_tests() -> dict[str, Any]:
             problems += [f"{name}: {p}" for p in checkov_skips_without_reason(template)]
         assert problems == []
 
-    def test_generated_unit_tests_pass(projects):
+    def test_generated_unit_tests_pass(self, projects):
         assert unit_test_failures(projects) == {}
 
-    return {
-        f.__name__: f
-        for f in (
-            expanded,
-            test_cfn_lint_with_serverless_rules_is_clean,
-            test_sam_transform_succeeds_and_expanded_templates_lint_clean,
-            test_checkov_has_no_failed_check,
-            test_every_checkov_skip_has_a_written_reason,
-            test_generated_unit_tests_pass,
-        )
-    }
+
+def answers_of(project: Path) -> dict[str, Any]:
+    """The template answers a project of ``generate_projects`` was rendered with."""
+    return json.loads((project.parent.parent / "answers" / f"{project.name}.json").read_text(encoding="utf-8"))
 
 
 def generate_projects(
@@ -261,7 +250,7 @@ def generate_projects(
     from wa_assist.engine import recommend
     from wa_assist.kb import load_knowledge
     from wa_assist.profile import load_profile
-    from wa_assist.scaffold import build_answers, new_project, render
+    from wa_assist.scaffold import build_answers, new_project, render, template_answers
 
     swapped = swapped or {}
     projects = {}
@@ -271,11 +260,15 @@ def generate_projects(
         source.write_text(yaml.safe_dump({"name": name[:40].rstrip("-"), **profile}), encoding="utf-8")
         dest = projects[name] = root / "projects" / name
         if name not in swapped:
-            new_project(dest, profile=source)
-            continue
-        kb = load_knowledge()
-        prof = load_profile(source, kb.questions)
-        answers = build_answers(prof.to_dict(), recommend(kb, prof))
-        assert all(answers[key] != value for key, value in swapped[name].items()), "the swap must change a decision"
-        render(dest, {**answers, **swapped[name]})
+            answers = new_project(dest, profile=source).answers
+        else:
+            kb = load_knowledge()
+            prof = load_profile(source, kb.questions)
+            answers = build_answers(prof.to_dict(), recommend(kb, prof))
+            assert all(answers[key] != value for key, value in swapped[name].items()), "the swap must change one"
+            answers = {**answers, **swapped[name]}
+            render(dest, answers)
+        record = root / "answers" / f"{name}.json"
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(template_answers(answers), default=str), encoding="utf-8")
     return projects

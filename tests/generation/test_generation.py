@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.generation import judges
 
@@ -150,7 +149,7 @@ def test_profiles_cover_every_value_of_each_option():
 
 def test_the_engine_chose_what_each_project_is_made_of(projects):
     for name, project in projects.items():
-        answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+        answers = judges.answers_of(project)
         template = (project / "template.yaml").read_text(encoding="utf-8")
         assert answers["scenario"] == PROFILES[name]["scenario"]
         if answers["scenario"] == "web-app":
@@ -174,7 +173,9 @@ def test_the_engine_chose_what_each_project_is_made_of(projects):
 
 # cfn-lint with the Serverless Rules (template.yaml and SAM-expanded), checkov, written skip reasons,
 # the projects' own unit tests: every judge runs once over all the projects of this module.
-globals().update(judges.judge_tests())
+class TestJudges(judges.JudgeSuite):
+    """cfn-lint with the Serverless Rules (template and SAM-expanded), checkov, written skip reasons and
+    the projects' own tests, each run once over every project of this module."""
 
 
 def test_the_pre_traffic_hook_guards_the_function_it_probes(projects):
@@ -184,7 +185,7 @@ def test_the_pre_traffic_hook_guards_the_function_it_probes(projects):
 
     hooked = 0
     for name, project in projects.items():
-        answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+        answers = judges.answers_of(project)
         template = (project / "template.yaml").read_text(encoding="utf-8")
         hooks = _re.findall(
             r"\n  (\w+Function):\n(?:(?!\n  \w).)*?PreTraffic: !Ref PreTrafficHookFunction", template, _re.S

@@ -255,4 +255,6 @@ def test_integration_tests_are_collected_and_skip_without_a_stack(projects):
 
 # cfn-lint with the Serverless Rules (template.yaml and SAM-expanded), checkov, written skip reasons,
 # the projects' own unit tests: every judge runs once over all the projects of this module.
-globals().update(judges.judge_tests())
+class TestJudges(judges.JudgeSuite):
+    """cfn-lint with the Serverless Rules (template and SAM-expanded), checkov, written skip reasons and
+    the projects' own tests, each run once over every project of this module."""

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.generation import judges
 
@@ -146,9 +145,7 @@ def projects(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def answers(projects) -> dict[str, dict[str, Any]]:
-    return {
-        name: yaml.safe_load((p / ".copier-answers.yml").read_text(encoding="utf-8")) for name, p in projects.items()
-    }
+    return {name: judges.answers_of(p) for name, p in projects.items()}
 
 
 def read(project: Path, rel: str) -> str:
@@ -287,4 +284,6 @@ def test_rest_stage_cache_follows_the_decision(projects, answers):
 
 # cfn-lint with the Serverless Rules (template.yaml and SAM-expanded), checkov, written skip reasons,
 # the projects' own unit tests: every judge runs once over all the projects of this module.
-globals().update(judges.judge_tests())
+class TestJudges(judges.JudgeSuite):
+    """cfn-lint with the Serverless Rules (template and SAM-expanded), checkov, written skip reasons and
+    the projects' own tests, each run once over every project of this module."""

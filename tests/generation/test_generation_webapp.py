@@ -17,7 +17,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.generation import judges
 
@@ -116,7 +115,7 @@ def projects(tmp_path_factory) -> dict[str, Path]:
 
 
 def _answers(project: Path) -> dict:
-    return yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    return judges.answers_of(project)
 
 
 def _expanded_template(expanded, project: Path) -> dict:
@@ -270,7 +269,9 @@ def test_async_queue_is_a_direct_sqs_integration_with_a_worker(projects, expande
 
 # cfn-lint with the Serverless Rules (template.yaml and SAM-expanded), checkov, written skip reasons,
 # the projects' own unit tests: every judge runs once over all the projects of this module.
-globals().update(judges.judge_tests())
+class TestJudges(judges.JudgeSuite):
+    """cfn-lint with the Serverless Rules (template and SAM-expanded), checkov, written skip reasons and
+    the projects' own tests, each run once over every project of this module."""
 
 
 def test_component_unit_tests_are_generated_where_the_component_is(projects):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.generation.answers import decision_ids, default_answers, question_ids
+from tests.generation.answers import default_answers
 from tests.helpers import ROOT
 from wa_assist import scaffold
 from wa_assist.scaffold import ScaffoldError, render
@@ -27,19 +27,19 @@ def leftovers(parent: Path) -> list[str]:
     return [p.name for p in parent.iterdir() if p.name.endswith(".wa-assist-tmp")]
 
 
-def test_copier_questions_match_the_knowledge_definitions():
+def test_copier_yml_holds_settings_only_and_nothing_unsafe_but_the_compile_cache():
+    """Answers come from knowledge/questions.yaml and decisions.yaml; copier.yml declares and derives none."""
     config = yaml.safe_load((ROOT / "templates" / "sam" / "copier.yml").read_text(encoding="utf-8"))
-    declared = {k for k in config if not k.startswith("_")}
-    # Values computed inside the template (never asked, never remembered) are marked `when: false`.
-    computed = {k for k in declared if isinstance(config[k], dict) and config[k].get("when") is False}
-    assert {"recommendations", "rejected", "components", "items_store"} <= computed
-    assert declared - computed == set(question_ids()) | set(decision_ids())
+    assert [k for k in config if not k.startswith("_")] == []
+    assert not {"_tasks", "_migrations", "_external_data"} & set(config)
+    assert config["_jinja_extensions"] == ["wa_assist.template_cache.CompileCache"]
 
 
 def test_renders_a_project_into_a_new_folder(tmp_path):
     made = render(tmp_path / "svc", default_answers())
     assert Path("template.yaml") in made.files
-    assert (tmp_path / "svc" / ".copier-answers.yml").is_file()
+    assert Path("src/items/app.py") in made.files
+    assert not (tmp_path / "svc" / ".copier-answers.yml").exists(), "wa-assist records its inputs itself"
     assert not leftovers(tmp_path)
 
 
@@ -104,8 +104,6 @@ def test_hostile_description_stays_literal(tmp_path):
     assert not problems
     assert template["Description"] == HOSTILE
     assert template["Resources"]["Api"]["Properties"]["Description"] == HOSTILE
-    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text(encoding="utf-8"))
-    assert answers["description"] == HOSTILE
     assert HOSTILE in (dest / "README.md").read_text(encoding="utf-8")
     assert "49" not in (dest / "README.md").read_text(encoding="utf-8").split("\n")[2]
 
@@ -196,13 +194,14 @@ def test_build_answers_prefers_decisions_and_flattens_recommendations():
     json.dumps(answers)
 
 
-def test_answers_file_records_no_machine_specific_template_path(tmp_path):
-    render(tmp_path / "svc", default_answers())
-    text = (tmp_path / "svc" / ".copier-answers.yml").read_text(encoding="utf-8")
-    answers = yaml.safe_load(text)
-    assert "_src_path" not in answers
-    assert str(scaffold.template_dir()) not in text
-    assert answers["scenario"] == "rest-api"
+def test_no_generated_file_names_this_machine_or_the_staging_folder(tmp_path):
+    dest = tmp_path / "svc"
+    render(dest, default_answers({"scenario": "event-driven", "multi_step": True}))
+    template = str(scaffold.template_dir())
+    for path in dest.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert template not in text and "wa-assist-tmp" not in text and str(tmp_path) not in text, path
 
 
 def test_recommendations_markdown_separates_reasons_into_their_own_block(tmp_path):

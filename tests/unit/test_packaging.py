@@ -79,3 +79,19 @@ def test_installed_cli_searches(installed):
     result = run(installed, "-m", "wa_assist", "search", "dead letter queue", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["id"] == "svc-dead-letter-queues"
+
+
+def test_installed_wheel_generates_a_project_with_no_debris_and_only_portable_names(installed):
+    """pip byte-compiles the wheel's .py files, the template's included; none of that reaches a project."""
+    from wa_assist.components import check_output_path
+
+    python, _, names, work = installed
+    assert [n for n in names if check_output_path(n)] == [], "a wheel path Windows cannot store"
+    subprocess.run([str(python), "-m", "compileall", "-q", str(work / "venv")], check=True, capture_output=True)
+    dest = work / "generated"
+    result = run(installed, "-m", "wa_assist", "new", str(dest), "--set", "scenario=event-driven")
+    assert result.returncode == 0, result.stderr
+    made = list(dest.rglob("*"))
+    assert any(p.name == "app.py" for p in made)
+    assert [p for p in made if p.suffix == ".pyc" or p.name == "__pycache__"] == []
+    assert [p for p in made if p.is_dir() and not any(p.iterdir())] == []

@@ -19,7 +19,6 @@ def run(args: Namespace) -> int:
             "`wa-assist profile FILE --set scenario=...`, then run `wa-assist recommend --profile FILE` or "
             "`wa-assist new DEST --profile FILE`; `wa-assist --help` lists every command"
         )
-    from wa_assist.cli import settle_memory
     from wa_assist.kb import load_knowledge
     from wa_assist.tui import make_app
 
@@ -37,6 +36,5 @@ def run(args: Namespace) -> int:
         profile_path=getattr(args, "profile", None),
         exit_when_ready=os.environ.get(READY_EXIT_ENV) == "1",
     )
-    settle_memory()
     code = app.run()
     return int(code or 0)
