@@ -194,9 +194,9 @@ def render_table(result: Result, console: Console) -> None:
         console.print(Panel("\n".join(lines), title="Rejected (what the project will not get)"))
 
     decisions = Table(title="Project decisions", header_style="bold")
-    decisions.add_column("Decision")
-    decisions.add_column("Value")
-    decisions.add_column("Set by", style="dim")
+    decisions.add_column("Decision", no_wrap=True)
+    decisions.add_column("Value", overflow="fold")
+    decisions.add_column("Set by", style="dim", no_wrap=True)  # an id, as --reject takes it
     for did, value in result.decisions.items():
         decisions.add_row(did, show_value(value, literal=True), result.decision_sources[did])
     console.print(decisions)

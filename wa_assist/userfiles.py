@@ -54,6 +54,16 @@ def write_text(path: str | Path, text: str, *, force: bool = False) -> Path:
     line reports both without a traceback).
     """
     path = Path(path).expanduser()
+    try:
+        _write_new(path, text, force)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) or exc.filename == str(path):
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from None  # name the user's file, not the temporary one
+    return path
+
+
+def _write_new(path: Path, text: str, force: bool) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -77,4 +87,3 @@ def write_text(path: str | Path, text: str, *, force: bool = False) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path

@@ -50,9 +50,13 @@ def run(args: Any) -> int:
     import shlex
 
     from wa_assist import scaffold
+    from wa_assist.commands.recommend import checked_rejections
+    from wa_assist.kb import load_knowledge
     from wa_assist.next_steps import next_steps
 
     target = _check_destination(args.dest)
+    knowledge = getattr(args, "knowledge", None) or ()
+    reject = checked_rejections(load_knowledge(extra=tuple(knowledge)), getattr(args, "reject", None) or ())
     sets = list(getattr(args, "set", None) or ())
     profile = getattr(args, "profile", None)
     if not profile:
@@ -62,8 +66,8 @@ def run(args: Any) -> int:
         profile=profile,
         sets=sets,
         force=bool(getattr(args, "force", False)),
-        reject=getattr(args, "reject", None) or (),
-        knowledge=getattr(args, "knowledge", None) or (),
+        reject=reject,
+        knowledge=knowledge,
     )
     rendered = made.rendered
     print(

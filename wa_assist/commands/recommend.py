@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from wa_assist.errors import UserError, format_error
+
+
+def checked_rejections(kb: Any, ids: Iterable[str]) -> list[str]:
+    """The ids given to ``--reject``; raises UserError naming each one that is no entry, with the nearest."""
+    rejected = [r.strip() for r in ids if r.strip()]
+    lines = []
+    for rid in (r for r in rejected if r not in kb.entries):
+        near = kb.suggest(rid, limit=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else "; see `wa-assist list --format ids`"
+        lines.append(f"--reject {rid}: no entry with this id{hint}")
+    if len(lines) > 1:
+        lines.insert(0, f"{len(lines)} unknown ids to reject:")
+    if lines:
+        raise UserError("\n".join(lines))
+    return rejected
 
 
 def run(args: Any) -> int:
@@ -17,17 +33,7 @@ def run(args: Any) -> int:
     kb = load_knowledge(extra=tuple(getattr(args, "knowledge", None) or ()))
     profile = load_profile(args.profile, kb.questions)
 
-    rejected = [r.strip() for r in (getattr(args, "reject", None) or []) if r.strip()]
-    unknown = [r for r in rejected if r not in kb.entries]
-    if unknown:
-        lines = []
-        for rid in unknown:
-            near = kb.suggest(rid, limit=3)
-            hint = f"; did you mean {', '.join(near)}?" if near else "; see `wa-assist list --format ids`"
-            lines.append(f"--reject {rid}: no entry with this id{hint}")
-        if len(lines) > 1:
-            lines.insert(0, f"{len(lines)} unknown ids to reject:")
-        raise UserError("\n".join(lines))
+    rejected = checked_rejections(kb, getattr(args, "reject", None) or [])
     result = recommend(kb, profile, rejected=frozenset(rejected))
 
     for rid in result.unknown_rejections:
