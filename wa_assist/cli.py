@@ -17,7 +17,6 @@ import gc
 import importlib
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from wa_assist.errors import PROG, UsageError, UserError, close_matches, did_you_mean, format_error
@@ -99,14 +98,29 @@ def _global_options(parser: argparse.ArgumentParser, dest: str) -> None:
 # --------------------------------------------------------------------------- the commands
 
 
-@dataclass(frozen=True)
 class Command:
-    name: str
-    target: str  # "module:function" that takes the parsed arguments and returns an exit status
-    summary: str  # one line, in `wa-assist --help`
-    description: str
-    examples: tuple[str, ...]
-    arguments: Callable[[argparse.ArgumentParser], None]
+    """One command: its name, where its work lives, its help, and the function that declares its options.
+
+    (A plain class: ``dataclasses`` would add to every lookup's start-up.)
+    """
+
+    __slots__ = ("arguments", "description", "examples", "name", "summary", "target")
+
+    def __init__(
+        self,
+        name: str,
+        target: str,
+        summary: str,
+        description: str,
+        examples: tuple[str, ...],
+        arguments: Callable[[argparse.ArgumentParser], None],
+    ) -> None:
+        self.name = name
+        self.target = target  # "module:function" taking the parsed arguments, returning an exit status
+        self.summary = summary  # one line, in `wa-assist --help`
+        self.description = description
+        self.examples = examples
+        self.arguments = arguments
 
 
 COMMANDS: dict[str, Command] = {}

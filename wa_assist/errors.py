@@ -8,7 +8,6 @@ profile, the files in the way) are detail, printed indented beneath it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 PROG = "wa-assist"
@@ -35,6 +34,8 @@ def format_error(message: str, label: str = "error") -> str:
 
 def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The choices nearest to a mistyped ``word``, best first (none when nothing is close)."""
+    import difflib  # only when something was mistyped
+
     options = list(dict.fromkeys(choices))
     lowered = word.strip().lower()
     prefixed = [c for c in options if lowered and c.lower().startswith(lowered)]

@@ -43,6 +43,9 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["interview"], "needs an interactive terminal"),
     ([], "needs an interactive terminal"),
     (["interview", "--profile"], "argument --profile: expected one argument"),
+    (["interview", "--profile", "/no/such/dir/draft.yaml"], "the folder /no/such/dir does not exist"),
+    (["interview", "--profile", "{tmp}/draft.toml"], "must end with '.yaml', '.yml' or '.json'"),
+    (["interview", "--profile", "{tmp}/full"], "is a folder"),
     # search and list
     (["search"], "the query is empty"),
     (["search", "!!!"], "the query is empty"),

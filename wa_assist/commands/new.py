@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ def project_name(folder: str) -> str:
 
 
 def _check_destination(dest: str) -> Path:
-    target = Path(dest).expanduser().absolute()
+    target = Path(os.path.abspath(Path(dest).expanduser()))  # `new .` and `new ..` name real folders
     parent = target.parent
     if not parent.exists():
         raise UserError(
