@@ -373,7 +373,7 @@ def _unknown(prog: str, parser: argparse.ArgumentParser, extras: Sequence[str]) 
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    """The parsed command line; raises UsageError (never exits) for a command line that does not parse."""
+    """The parsed command line; raises UsageError for one that does not parse (--help and --version exit)."""
     _check_command(argv)
     parser, parsers = build_parser()
     args, extras = parser.parse_known_args(argv)
