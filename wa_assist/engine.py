@@ -30,14 +30,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wa_assist import conditions
+from wa_assist.errors import UserError
+from wa_assist.formatting import show_value as _show
 from wa_assist.profile import Profile
 from wa_assist.schema import PILLAR_ORDER, Decision, DecisionType, Entry, Kind, Pillar, Priority, Tier
 
 RISK_LEVELS = ("none", "medium", "high")
 
 
-class EngineError(Exception):
-    """Advice that cannot be evaluated (a bad expression, a value a decision does not allow, a cycle)."""
+class EngineError(UserError):
+    """Advice that cannot be evaluated (a bad expression, a value a decision does not allow, a cycle).
+
+    The shipped advice is tested, so this names an entry of the user's own guidance (``--knowledge``).
+    """
+
+    def __str__(self) -> str:
+        return f"the guidance cannot be evaluated for this profile: {super().__str__()}"
 
 
 # --------------------------------------------------------------------------- results
@@ -118,14 +126,6 @@ class Result:
 
 
 # --------------------------------------------------------------------------- rendering reasons
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_show(v) for v in value) if value else "none"
-    return str(value)
 
 
 class _ProfileFormatter(string.Formatter):

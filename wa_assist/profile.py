@@ -19,6 +19,7 @@ import yaml
 
 from wa_assist import conditions
 from wa_assist.errors import UserError
+from wa_assist.formatting import show_value
 from wa_assist.schema import Question, QuestionType
 from wa_assist.yamlio import YamlError, load_yaml, parse_yaml
 
@@ -44,7 +45,10 @@ class ProfileError(UserError):
 
     def __init__(self, problems: list[ProfileProblem]):
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        if len(problems) == 1:
+            super().__init__(str(problems[0]))
+        else:
+            super().__init__(f"{len(problems)} problems in the profile:\n" + "\n".join(str(p) for p in problems))
 
 
 @dataclass
@@ -77,16 +81,6 @@ class Profile:
 # --------------------------------------------------------------------------- values
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if value is None:
-        return "null (empty)"
-    return str(value)
-
-
 def _allowed(question: Question) -> str:
     if question.type in (QuestionType.choice, QuestionType.multi):
         prefix = "a list of " if question.type is QuestionType.multi else ""
@@ -112,12 +106,12 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
 
     def bad(detail: str = "") -> tuple[Any, str]:
         extra = f" ({detail})" if detail else ""
-        return None, f"bad value '{_show(value)}'{extra}; allowed: {_allowed(question)}"
+        return None, f"bad value '{show_value(value, literal=True)}'{extra}; allowed: {_allowed(question)}"
 
     kind = question.type
     if kind is QuestionType.choice:
         if not isinstance(value, str) or value not in question.values:
-            return bad()
+            return bad(_suggest(str(value), question.values).strip(" ()"))
         return value, None
     if kind is QuestionType.multi:
         items = [value] if isinstance(value, str) else value
@@ -125,7 +119,10 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
             return bad()
         unknown = [v for v in items if not isinstance(v, str) or v not in question.values]
         if unknown:
-            return bad("unknown: " + ", ".join(_show(v) for v in unknown))
+            near = _suggest(str(unknown[0]), question.values).strip(" ()")
+            return bad(
+                "unknown: " + ", ".join(show_value(v, literal=True) for v in unknown) + (f"; {near}" if near else "")
+            )
         return [v for v in question.values if v in items], None  # choice order, no duplicates
     if kind is QuestionType.integer:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -326,7 +323,8 @@ def apply_overrides(profile: Profile, overrides: Iterable[str], source: str = "-
         data[key] = parse_text_value(question, text)
     if problems:
         raise ProfileError(problems)
-    updated = profile_from_mapping(data, profile.questions, source=f"{profile.source} + {source}")
+    combined = source if profile.source == "<defaults>" else f"{profile.source} + {source}"
+    updated = profile_from_mapping(data, profile.questions, source=combined)
     explicit = {item.partition("=")[0].strip() for item in overrides}
     return Profile(
         values=updated.values,
@@ -368,11 +366,16 @@ def dump_profile(profile: Profile) -> str:
     return "\n".join(out) + "\n"
 
 
-def save_profile(profile: Profile, path: str | Path) -> Path:
-    """Write the profile (YAML with comments, or JSON for a ``.json`` path)."""
+def save_profile(profile: Profile, path: str | Path, *, replace: bool = True) -> Path:
+    """Write the profile (YAML with comments, or JSON for a ``.json`` path) atomically.
+
+    With ``replace=False`` an existing file is refused (a UserError), never overwritten.
+    """
+    from wa_assist.userfiles import write_text
+
     path = Path(path)
     if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(profile.to_dict(), indent=2) + "\n", encoding="utf-8")
+        text = json.dumps(profile.to_dict(), indent=2) + "\n"
     else:
-        path.write_text(dump_profile(profile), encoding="utf-8")
-    return path
+        text = dump_profile(profile)
+    return write_text(path, text, force=replace)

@@ -10,24 +10,19 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from wa_assist.engine import PILLAR_ORDER, Recommendation, Result
-from wa_assist.schema import Pillar
+from wa_assist.engine import Recommendation, Result
+from wa_assist.formatting import show_value
+from wa_assist.vocabulary import PILLAR_ORDER, Pillar, Priority
 
 _RISK_LABEL = {"high": "High risk", "medium": "Medium risk", "none": "No risk"}
 _RISK_STYLE = {"high": "bold red", "medium": "yellow", "none": "green"}
-_PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+WIDE_TABLE = 110
+"""Consoles at least this wide get the priority and lens columns in the recommendation tables."""
+_PRIORITY_STYLE = {Priority.high: "bold red", Priority.medium: "yellow", Priority.low: "dim"}
 
 
 def _pillar_label(value: str) -> str:
     return Pillar(value).label
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "(none)"
-    return str(value)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -67,6 +62,11 @@ def render_json(result: Result) -> str:
     return json.dumps(to_json_data(result), indent=2, ensure_ascii=False) + "\n"
 
 
+def render_ids(result: Result) -> str:
+    """The recommended ids, one a line, in report order (what ``--reject`` takes)."""
+    return "".join(f"{rec.id}\n" for rec in result.recommendations)
+
+
 # --------------------------------------------------------------------------- Markdown
 
 
@@ -95,7 +95,7 @@ def render_markdown(result: Result) -> str:
     ]
     for q in profile.questions:
         note = " (does not apply)" if q.id in profile.not_applicable else ""
-        out.append(f"| {_md_escape(q.prompt)} (`{q.id}`) | {_md_escape(_show(profile.values[q.id]))}{note} |")
+        out.append(f"| {_md_escape(q.prompt)} (`{q.id}`) | {_md_escape(show_value(profile.values[q.id]))}{note} |")
     out += ["", "## Risk summary", "", "| Pillar | Risk |", "|---|---|"]
     for pillar, level in result.risk["pillars"].items():
         out.append(f"| {_pillar_label(pillar)} | {_RISK_LABEL[level]} |")
@@ -122,7 +122,10 @@ def render_markdown(result: Result) -> str:
             if rec.lens:
                 out.append(f"- Lens: {_lens_text(rec.lens)}")
             if rec.decisions:
-                out.append("- Decides: " + ", ".join(f"`{k}` = `{_show(v)}`" for k, v in rec.decisions.items()))
+                out.append(
+                    "- Decides: "
+                    + ", ".join(f"`{k}` = `{show_value(v, literal=True)}`" for k, v in rec.decisions.items())
+                )
             for impl in rec.implemented_in:
                 out.append(f"- Implemented in `{impl['where']}`: {impl['what']}")
             out.append("")
@@ -134,7 +137,7 @@ def render_markdown(result: Result) -> str:
         out.append("")
     out += ["## Project decisions", "", "| Decision | Value | Set by |", "|---|---|---|"]
     for did, value in result.decisions.items():
-        out.append(f"| `{did}` | `{_show(value)}` | {result.decision_sources[did]} |")
+        out.append(f"| `{did}` | `{show_value(value, literal=True)}` | {result.decision_sources[did]} |")
     out += ["", "## Conflicts", ""]
     if result.conflicts:
         out += [f"- {_md_escape(str(c))}" for c in result.conflicts]
@@ -163,16 +166,27 @@ def render_table(result: Result, console: Console) -> None:
         if not recs:
             continue
         table = Table(title=f"{pillar.label} ({len(recs)})", show_lines=True, header_style="bold", expand=True)
-        table.add_column("Priority", no_wrap=True)
-        table.add_column("Recommendation", ratio=2)
+        # Ids are what --reject takes: their column is as wide as the longest, so none is ever cut. On a
+        # narrow console (or piped, 80 columns) the priority joins the title and the lens is left out.
+        id_width = max(max(len(rec.id) for rec in recs), 24)
+        wide = console.width >= WIDE_TABLE
+        if wide:
+            table.add_column("Priority", no_wrap=True)
+        table.add_column("Recommendation", width=id_width)
         table.add_column("Why", ratio=3)
-        table.add_column("Lens", ratio=1)
+        if wide:
+            table.add_column("Lens", ratio=1, overflow="fold")
         for rec in recs:
-            title = Text(rec.title, style="bold")
+            priority = Text(rec.priority, style=_PRIORITY_STYLE[Priority(rec.priority)])
+            title = Text() if wide else Text.assemble(priority, " ")
+            title.append(rec.title, style="bold")
             title.append(f"\n{rec.id}", style="dim")
             reasons = "\n".join(f"- {r}" for r in rec.reasons)
-            lens = f"{rec.lens['choice']} ({rec.lens['tier']})" if rec.lens else ""
-            table.add_row(Text(rec.priority, style=_PRIORITY_STYLE[rec.priority]), title, reasons, lens)
+            if wide:
+                lens = f"{rec.lens['choice']} ({rec.lens['tier']})" if rec.lens else ""
+                table.add_row(priority, title, reasons, lens)
+            else:
+                table.add_row(title, reasons)
         console.print(table)
 
     if result.rejected:
@@ -180,11 +194,11 @@ def render_table(result: Result, console: Console) -> None:
         console.print(Panel("\n".join(lines), title="Rejected (what the project will not get)"))
 
     decisions = Table(title="Project decisions", header_style="bold")
-    decisions.add_column("Decision")
-    decisions.add_column("Value")
-    decisions.add_column("Set by", style="dim")
+    decisions.add_column("Decision", no_wrap=True)
+    decisions.add_column("Value", overflow="fold")
+    decisions.add_column("Set by", style="dim", no_wrap=True)  # an id, as --reject takes it
     for did, value in result.decisions.items():
-        decisions.add_row(did, _show(value), result.decision_sources[did])
+        decisions.add_row(did, show_value(value, literal=True), result.decision_sources[did])
     console.print(decisions)
     if result.conflicts:
         console.print(Panel(Group(*(Text(str(c)) for c in result.conflicts)), title="Conflicts resolved"))

@@ -14,65 +14,23 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+# The vocabularies are defined in wa_assist.vocabulary (free of pydantic, for the command line); re-exported.
+from wa_assist.vocabulary import (  # noqa: F401
+    KINDS,
+    PILLAR_ORDER,
+    PILLARS,
+    PRIORITIES,
+    PRIORITY_ORDER,
+    Kind,
+    Pillar,
+    Priority,
+    Tier,
+)
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Scalar = bool | int | float | str
-
-
-class Pillar(str, Enum):
-    operational_excellence = "operational-excellence"
-    security = "security"
-    reliability = "reliability"
-    performance_efficiency = "performance-efficiency"
-    cost_optimization = "cost-optimization"
-    sustainability = "sustainability"
-
-    @property
-    def wa_tool_id(self) -> str:
-        return _WA_TOOL_PILLARS[self]
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("-", " ").capitalize()
-
-
-PILLAR_ORDER = tuple(Pillar)
-
-_WA_TOOL_PILLARS = {
-    Pillar.operational_excellence: "operationalExcellence",
-    Pillar.security: "security",
-    Pillar.reliability: "reliability",
-    Pillar.performance_efficiency: "performance",
-    Pillar.cost_optimization: "costOptimization",
-    Pillar.sustainability: "sustainability",
-}
-
-
-class Kind(str, Enum):
-    practice = "practice"
-    principle = "principle"
-    service_guidance = "service-guidance"
-    deployment_approach = "deployment-approach"
-    scenario = "scenario"
-    concept = "concept"
-    caution = "caution"
-
-
-class Tier(str, Enum):
-    required = "required"
-    good = "good"
-    best = "best"
-
-
-class Priority(str, Enum):
-    high = "high"
-    medium = "medium"
-    low = "low"
-
-    @property
-    def rank(self) -> int:
-        return {"high": 0, "medium": 1, "low": 2}[self.value]
 
 
 class Strict(BaseModel):

@@ -16,7 +16,7 @@ from wa_assist.paths import knowledge_dir
 ENV_VAR = "WA_ASSIST_KNOWLEDGE"
 """Extra guidance files or folders (an organisation's own rules), separated like PATH."""
 
-_CODE_FILES = ("schema.py", "kb.py", "search.py", "conditions.py", "sources.py")
+_CODE_FILES = ("schema.py", "vocabulary.py", "kb.py", "search.py", "conditions.py", "sources.py")
 
 
 class SourceError(UserError):

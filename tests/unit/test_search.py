@@ -114,7 +114,7 @@ def test_cli_search_no_query_and_nonsense():
 def test_cli_bad_option_value():
     result = run_cli("search", "x", "--pillar", "speed")
     assert result.returncode == 2
-    assert "invalid choice: 'speed'" in result.stderr and "reliability" in result.stderr
+    assert "'speed' is not a pillar" in result.stderr and "reliability" in result.stderr
 
 
 def test_cli_show_markdown_and_json():

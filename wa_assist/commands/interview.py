@@ -12,7 +12,23 @@ READY_EXIT_ENV = "WA_ASSIST_EXIT_WHEN_READY"
 """When set to 1, the interview exits as soon as the first question is shown (start-up benchmarks)."""
 
 
+def _check_profile_path(path: str) -> None:
+    """The draft is read from and saved to this file: it may exist, but its folder must, and its name says YAML or JSON."""
+    from pathlib import Path
+
+    from wa_assist.commands.profile import PROFILE_SUFFIXES
+    from wa_assist.userfiles import check_output
+
+    if Path(path).is_file():
+        if Path(path).suffix.lower() not in PROFILE_SUFFIXES:
+            raise UserError(f"{path}: a profile is a .yaml, .yml or .json file")
+        return
+    check_output(path, suffixes=PROFILE_SUFFIXES)
+
+
 def run(args: Namespace) -> int:
+    if getattr(args, "profile", None):
+        _check_profile_path(args.profile)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError(
             "the interview needs an interactive terminal. In scripts and CI, write a profile with "

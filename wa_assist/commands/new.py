@@ -1,45 +1,75 @@
-"""`wa-assist new DEST --profile FILE [--set key=value ...] [--force] [--reject ID ...]`."""
+"""`wa-assist new DEST [--profile FILE] [--set key=value ...] [--force] [--reject ID ...]`."""
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+from pathlib import Path
 from typing import Any
 
+from wa_assist.errors import UserError, format_error
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from wa_assist.scaffold import ScaffoldError
+NAME_LENGTH = 40  # knowledge/questions.yaml: the name is at most 40 characters, a letter first
 
-    errors: list[type[BaseException]] = [ScaffoldError]
-    for module, name in (
-        ("wa_assist.profile", "ProfileError"),
-        ("wa_assist.kb", "KnowledgeError"),
-        ("wa_assist.engine", "EngineError"),
-    ):
-        try:
-            errors.append(getattr(__import__(module, fromlist=[name]), name))
-        except (ImportError, AttributeError):
-            continue
-    return tuple(errors)
+
+def project_name(folder: str) -> str:
+    """A valid project name made from a folder name (``Shop API`` -> ``shop-api``); empty if none can be."""
+    name = re.sub(r"[^a-z0-9]+", "-", folder.lower())
+    name = re.sub(r"^[^a-z]+", "", name)  # starts with a letter
+    return name[:NAME_LENGTH].strip("-")
+
+
+def _check_destination(dest: str) -> Path:
+    target = Path(os.path.abspath(Path(dest).expanduser()))  # `new .` and `new ..` name real folders
+    parent = target.parent
+    if not parent.exists():
+        raise UserError(
+            f"{dest}: the folder {parent} does not exist; create it first (new creates the project's own folder only)"
+        )
+    if not parent.is_dir():
+        raise UserError(f"{dest}: {parent} is not a folder")
+    return target
+
+
+def _name_from_folder(dest: Path, sets: list[str]) -> list[str]:
+    """Without a profile or ``--set name=...``, the project takes its folder's name."""
+    if any(item.partition("=")[0].strip() == "name" for item in sets):
+        return sets
+    name = project_name(dest.name)
+    if not name:
+        note = f"the folder name '{dest.name}' makes no project name; the default is used (--set name=... sets one)"
+        print(format_error(note, label="note"), file=sys.stderr)
+        return sets
+    if name != dest.name:
+        note = f"the project is named '{name}' after its folder '{dest.name}' (lowercase letters, digits and hyphens)"
+        print(format_error(note, label="note"), file=sys.stderr)
+    return [f"name={name}", *sets]
 
 
 def run(args: Any) -> int:
-    from wa_assist import scaffold
+    import shlex
 
-    try:
-        made = scaffold.new_project(
-            args.dest,
-            profile=getattr(args, "profile", None),
-            sets=getattr(args, "set", None) or (),
-            force=bool(getattr(args, "force", False)),
-            reject=getattr(args, "reject", None) or (),
-            knowledge=getattr(args, "knowledge", None) or (),
-        )
-    except KeyboardInterrupt:
-        print("wa-assist new: interrupted; nothing was written", file=sys.stderr)
-        return 130
-    except _user_errors() as exc:
-        print(f"wa-assist new: {exc}", file=sys.stderr)
-        return 2
+    from wa_assist import scaffold
+    from wa_assist.commands.recommend import checked_rejections
+    from wa_assist.kb import load_knowledge
+    from wa_assist.next_steps import next_steps
+
+    target = _check_destination(args.dest)
+    knowledge = getattr(args, "knowledge", None) or ()
+    reject = checked_rejections(load_knowledge(extra=tuple(knowledge)), getattr(args, "reject", None) or ())
+    sets = list(getattr(args, "set", None) or ())
+    profile = getattr(args, "profile", None)
+    if not profile:
+        sets = _name_from_folder(target, sets)
+    made = scaffold.new_project(
+        target,
+        profile=profile,
+        sets=sets,
+        force=bool(getattr(args, "force", False)),
+        reject=reject,
+        knowledge=knowledge,
+    )
     rendered = made.rendered
     print(
         f"Created {rendered.dest} ({len(rendered.files)} files"
@@ -47,9 +77,7 @@ def run(args: Any) -> int:
         + ")"
     )
     print(f"  {made.accepted} recommendations applied, {made.rejected} rejected: see RECOMMENDATIONS.md")
-    print("Next steps:")
-    print(f"  cd {rendered.dest}")
-    print("  python -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt")
-    print("  python -m pytest tests/unit")
-    print("  sam build && sam deploy --guided --config-env dev")
+    print("Next steps (README.md has them all):")
+    for step in next_steps(made.answers, shlex.quote(args.dest)):
+        print(f"  {step.text()}")
     return 0
