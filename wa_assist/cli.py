@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_limit, default=10, metavar="N", help="at most N results (default 10)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    p = sub.add_parser("ask", parents=[common], help="answer a question asked in plain words")
+    p.add_argument("question", nargs="*", help='the question, e.g. "why is the first request after a deploy slow"')
+    p.add_argument("--profile", metavar="FILE", help="answer about this workload profile (YAML or JSON)")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
     p = sub.add_parser("show", parents=[common], help="show one entry with its related entries")
     p.add_argument("id", help="entry id, as printed by search or list")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -104,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     "search": "wa_assist.commands.lookup:search",
+    "ask": "wa_assist.commands.ask:run",
     "show": "wa_assist.commands.lookup:show",
     "list": "wa_assist.commands.lookup:listing",
     "schema": "wa_assist.commands.lookup:schema",

@@ -124,9 +124,19 @@ class QueryError(UserError):
 class Hit:
     """One search result (a plain class: ``dataclasses`` would add to every lookup's start-up)."""
 
-    __slots__ = ("id", "kind", "pillars", "score", "summary", "title")
+    __slots__ = ("asked", "id", "kind", "matched", "pillars", "score", "summary", "title")
 
-    def __init__(self, id: str, title: str, kind: str, pillars: tuple[str, ...], summary: str, score: float):
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        kind: str,
+        pillars: tuple[str, ...],
+        summary: str,
+        score: float,
+        matched: float = 0.0,
+        asked: float = 0.0,
+    ):
         self.id, self.title, self.kind, self.pillars, self.summary, self.score = (
             id,
             title,
@@ -135,6 +145,8 @@ class Hit:
             summary,
             score,
         )
+        self.matched = matched  # share of the query's words (weighted by rarity) found in the entry, 0..1
+        self.asked = asked  # closeness to the nearest question the entry answers, 0..1
 
     def __repr__(self) -> str:
         return f"Hit({self.id!r}, score={self.score:.1f})"
@@ -188,6 +200,7 @@ class SearchIndex:
         self.ask_postings: dict[str, list[int]] = {}  # stem -> asks that contain it
         self.stem_idf: dict[str, float] = {}
         self.details: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # steps, related ids per entry
+        self._positions: dict[str, int] | None = None  # entry id -> position, made on first use
 
     # ------------------------------------------------------------------ building
 
@@ -399,9 +412,54 @@ class SearchIndex:
                 score = max(score, 85 + min(term[n], 1.0) * 15 - (100 - name))
             if score >= min_score:
                 title, k, pillars, summary = self.meta[n]
-                hits.append(Hit(self.ids[n], title, k, pillars, summary, min(score, 100.0)))
+                hits.append(
+                    Hit(
+                        self.ids[n],
+                        title,
+                        k,
+                        pillars,
+                        summary,
+                        min(score, 100.0),
+                        min(term[n], 1.0),
+                        min(asked.get(n, 0.0), 1.0),
+                    )
+                )
         hits.sort(key=lambda h: (-h.score, h.title))
         return hits if limit is None else hits[:limit]
+
+    def known_share(self, query: str) -> float:
+        """The share of the query's content words (weighted by rarity) that the knowledge base knows, 0..1.
+
+        A question about something else ("how do I bake bread") is mostly words no entry uses.
+        """
+        words = normalise(query or "").split()
+        content = [w for w in words if w not in STOPWORDS] or words
+        if not content:
+            return 0.0
+        rare = max(self.stem_idf.values(), default=1.0)
+        known = total = 0.0
+        for word in content:
+            s = stem(word)
+            weight = self.stem_idf.get(s, rare)
+            total += weight
+            if word in self.postings or s in self.stems or word in self.abbreviations:
+                known += weight
+        return known / total if total else 0.0
+
+    def entry_meta(self, entry_id: str) -> tuple[str, str, tuple[str, ...], str] | None:
+        """Title, kind, pillars and summary of an entry, or None."""
+        n = self._position().get(entry_id)
+        return None if n is None else self.meta[n]
+
+    def detail(self, entry_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The steps and related ids of an entry (empty for an unknown id)."""
+        n = self._position().get(entry_id)
+        return ((), ()) if n is None else self.details[n]
+
+    def _position(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {eid: n for n, eid in enumerate(self.ids)}
+        return self._positions
 
     @staticmethod
     def _name_score(readings: list[str], names: tuple[str, ...]) -> float:
