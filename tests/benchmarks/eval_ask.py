@@ -43,15 +43,29 @@ def measure(index: Any, questions: list[dict[str, Any]]) -> dict[str, float]:
     }
 
 
+def confidences(index: Any, questions: list[dict[str, Any]], offtopic: list[str]) -> dict[str, Any]:
+    """The ``ask`` confidence of every on-topic and off-topic question, and the shares it gets right."""
+    from wa_assist.ask import CONFIDENCE, answer
+
+    on = sorted(answer(index, q["q"]).confidence for q in questions)
+    off = sorted(answer(index, q).confidence for q in offtopic)
+    return {
+        "on": on,
+        "off": off,
+        "answered": sum(1 for v in on if v >= CONFIDENCE) / len(on),
+        "refused": sum(1 for v in off if v < CONFIDENCE) / max(len(off), 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the questions whose answer is not first")
     parser.add_argument("--set", choices=("tuning", "heldout", "both"), default="both")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from wa_assist.search import SearchIndex
-
+    from wa_assist.ask import CONFIDENCE
     from wa_assist.kb import load_knowledge
+    from wa_assist.search import SearchIndex
 
     kb = load_knowledge(use_cache=False)
     index = SearchIndex.build(kb.entries.values(), kb.abbreviations)
@@ -62,9 +76,15 @@ def main() -> None:
         print(
             f"{name:8} n={m['n']:3}  recall@1 {m['recall@1']:.3f}  recall@3 {m['recall@3']:.3f}  MRR {m['mrr']:.3f}"
         )
-        on = sorted(h[0].score if (h := index.search(q["q"], limit=1)) else 0.0 for q in questions)
-        off = sorted(h[0].score if (h := index.search(q, limit=1)) else 0.0 for q in offtopic)
-        print(f"         best score on-topic: min {on[0]:.1f}, 10th pct {on[len(on) // 10]:.1f}; off-topic max {off[-1]:.1f}")
+        c = confidences(index, questions, offtopic)
+        print(
+            f"         confidence on-topic: min {c['on'][0]:.1f}, 5th pct {c['on'][len(c['on']) // 20]:.1f}; "
+            f"off-topic: {', '.join(f'{v:.1f}' for v in c['off'])}"
+        )
+        print(
+            f"         at the ask threshold {CONFIDENCE:g}: {c['answered']:.0%} of on-topic questions answered, "
+            f"{c['refused']:.0%} of off-topic ones refused"
+        )
         if args.misses:
             for q in questions:
                 hits = index.search(q["q"], limit=3)
