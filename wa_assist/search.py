@@ -108,7 +108,16 @@ STOPWORDS = frozenset(
 ASK_FIELD = 1.5
 ASK_WORDS = 4.0
 # Where a word occurs, and how much that counts.
-FIELD_WEIGHTS = {"title": 3.0, "alias": 2.6, "ask": ASK_FIELD, "keyword": 2.0, "summary": 1.5, "service": 1.2, "step": 1.0, "body": 1.0}
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "alias": 2.6,
+    "ask": ASK_FIELD,
+    "keyword": 2.0,
+    "summary": 1.5,
+    "service": 1.2,
+    "step": 1.0,
+    "body": 1.0,
+}
 CANDIDATES = 300
 MIN_SCORE = 30.0
 # How much the question match counts against the word and name match (see ``SearchIndex.search``).

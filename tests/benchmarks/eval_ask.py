@@ -73,9 +73,7 @@ def main() -> None:
     for name in names:
         questions, offtopic = load_set(name)
         m = measure(index, questions)
-        print(
-            f"{name:8} n={m['n']:3}  recall@1 {m['recall@1']:.3f}  recall@3 {m['recall@3']:.3f}  MRR {m['mrr']:.3f}"
-        )
+        print(f"{name:8} n={m['n']:3}  recall@1 {m['recall@1']:.3f}  recall@3 {m['recall@3']:.3f}  MRR {m['mrr']:.3f}")
         c = confidences(index, questions, offtopic)
         print(
             f"         confidence on-topic: min {c['on'][0]:.1f}, 5th pct {c['on'][len(c['on']) // 20]:.1f}; "

@@ -212,4 +212,3 @@ def test_ask_does_not_import_pydantic_textual_or_copier():
     subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)  # builds the cache
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stderr.strip().splitlines()[-1] == "[]"
-

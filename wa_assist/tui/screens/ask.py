@@ -102,7 +102,9 @@ class AskScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Ask"
         name = self.app.session.name
-        self.query_one("#ask-context", Static).update(f"Answers are about '{name}', from the interview's answers so far.")
+        self.query_one("#ask-context", Static).update(
+            f"Answers are about '{name}', from the interview's answers so far."
+        )
         self.query_one("#ask-input", Input).focus()
         self.query_one("#ask-history", VerticalScroll).scroll_end(animate=False)
 
