@@ -123,7 +123,28 @@ MIN_SCORE = 30.0
 # How much the question match counts against the word and name match (see ``SearchIndex.search``).
 ASK_WEIGHT = 0.5
 ASK_BOOST = 40.0
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "ed", "es", "er", "ly", "s", "e", "y")
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ating",
+    "ated",
+    "ates",
+    "ate",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ers",
+    "ed",
+    "es",
+    "er",
+    "ly",
+    "s",
+    "e",
+    "y",
+)
 
 
 class QueryError(UserError):
@@ -189,7 +210,9 @@ def stem(word: str) -> str:
             base = word[: -len(suffix)]
             if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
                 base = base[:-1]  # running -> run, logging -> log
-            return base
+            elif len(base) > 3 and base[-1] in "ey":
+                base = base[:-1]  # retrying -> retr, like retries and retry
+            return base.replace("iz", "is")  # optimize and optimise
     return word
 
 

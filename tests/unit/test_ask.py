@@ -16,11 +16,12 @@ from wa_assist.search import QueryError, normalise
 
 PROFILE = str(ROOT / "examples" / "orders-api.yaml")
 
-# Floors set below the values measured with tests/benchmarks/eval_ask.py (tuning: recall@1 0.92,
-# recall@3 0.98, MRR 0.95; held-out: 0.71, 0.79, 0.77), so a real regression fails and noise does not.
+# Floors set below the values measured with tests/benchmarks/eval_ask.py (tuning: recall@1 0.87,
+# recall@3 0.96, MRR 0.92; held-out: 0.76, 0.85, 0.81), so a real regression fails and a small change does
+# not. Before the asks, the held-out figures were 0.55, 0.69 and 0.64.
 FLOORS = {
-    "tuning": {"recall@1": 0.85, "recall@3": 0.93, "mrr": 0.9},
-    "heldout": {"recall@1": 0.68, "recall@3": 0.76, "mrr": 0.74},
+    "tuning": {"recall@1": 0.8, "recall@3": 0.9, "mrr": 0.86},
+    "heldout": {"recall@1": 0.7, "recall@3": 0.8, "mrr": 0.76},
 }
 
 
