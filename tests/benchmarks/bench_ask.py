@@ -53,8 +53,7 @@ def main() -> None:
     env.pop("WA_ASSIST_KNOWLEDGE", None)
     profile = str(ROOT / "examples" / "orders-api.yaml")
     try:
-        exe = shutil.which("wa-assist")
-        wa = [exe] if exe else [sys.executable, "-m", "wa_assist"]
+        wa = [sys.executable, "-m", "wa_assist"]  # this checkout's code, run from its root
         commands = {
             "wa-assist ask": [*wa, "ask", QUESTIONS[0], "--format", "json"],
             "wa-assist search": [*wa, "search", "idempotency", "--format", "json"],
