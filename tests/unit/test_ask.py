@@ -213,3 +213,25 @@ def test_ask_does_not_import_pydantic_textual_or_copier():
     subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)  # builds the cache
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("log", "logs", "logging", "logged"),
+        ("retry", "retries", "retrying", "retried"),
+        ("correlate", "correlation"),
+        ("optimise", "optimize", "optimiser"),
+        ("throttle", "throttled", "throttling"),
+    ],
+)
+def test_word_forms_share_a_stem(forms):
+    from wa_assist.search import stem
+
+    assert len({stem(f) for f in forms}) == 1, {f: stem(f) for f in forms}
+
+
+def test_distinct_words_keep_distinct_stems():
+    from wa_assist.search import stem
+
+    assert len({stem(w) for w in ("cache", "cost", "code", "queue", "quota", "table")}) == 6
