@@ -172,6 +172,24 @@ def _search(p: argparse.ArgumentParser) -> None:
 
 
 @command(
+    "ask",
+    "wa_assist.commands.ask:run",
+    "answer a question asked in plain words",
+    "Answer a question in your own words from the knowledge base: the best entry's short answer, its\n"
+    "steps and cautions, and with --profile whether it applies to that workload, why, and what the\n"
+    "generated project does about it. A question it cannot answer says so and lists the nearest topics.",
+    [
+        'wa-assist ask "the first call after a deploy takes three seconds"',
+        'wa-assist ask "can I drop user sessions after 30 minutes" --profile svc.yaml --format json',
+    ],
+)
+def _ask(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="*", help='the question, e.g. "why is the first request after a deploy slow"')
+    p.add_argument("--profile", metavar="FILE", help="answer about this workload profile (YAML or JSON)")
+    add_choice(p, "--format", "format", ("text", "markdown", "json"), "output format", default="text")
+
+
+@command(
     "show",
     "wa_assist.commands.lookup:show",
     "show one entry with its related entries",

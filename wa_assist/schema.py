@@ -130,6 +130,9 @@ class Entry(Strict):
     kind: Kind
     pillars: list[Pillar] = Field(min_length=1)
     title: str = Field(min_length=3, max_length=128)
+    asks: list[Annotated[str, StringConstraints(min_length=8, max_length=200)]] = Field(
+        default_factory=list, description="Questions and symptoms the entry answers, in users' words."
+    )
     summary: str = Field(min_length=10, max_length=400, description="One sentence.")
     body: str = Field(min_length=20, description="Markdown: what it is and why it matters.")
     steps: list[str] = Field(default_factory=list, description="Actionable steps.")

@@ -7,7 +7,11 @@ Two stages, both on text normalised once at index time (``rapidfuzz.utils.defaul
    the word is and where it occurs (title and aliases weigh more than body text). Abbreviations from
    ``knowledge/abbreviations.yaml`` add their expansions as alternative readings of the query
    (``dlq`` is also read as ``dead letter queue``).
-2. *Name match.* The best candidates are re-scored against their titles and aliases with ``WRatio``,
+2. *Question match.* Each entry lists, as data (``asks:``), the questions and symptoms it answers in
+   users' words. The query's word stems are compared with each of them (IDF-weighted overlap), so a
+   question phrased unlike the entry's text still finds it: "the first call after a deploy is slow"
+   matches an ask of the cold-start entry, not the deployment ones.
+3. *Name match.* The best candidates are re-scored against their titles and aliases with ``WRatio``,
    which suits short strings, so a query that names an entry ranks it first.
 
 The index holds plain Python data only and is cached beside the knowledge cache, so a cached search
@@ -28,7 +32,7 @@ from rapidfuzz.utils import default_process
 
 from wa_assist.errors import UserError
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 STOPWORDS = frozenset(
     [
         "a",
@@ -68,15 +72,79 @@ STOPWORDS = frozenset(
         "me",
         "we",
         "our",
-        "should",
         "about",
         "into",
+        # the filler of questions asked in full sentences
+        "am",
+        "any",
+        "been",
+        "but",
+        "could",
+        "did",
+        "get",
+        "got",
+        "has",
+        "have",
+        "if",
+        "its",
+        "just",
+        "make",
+        "need",
+        "so",
+        "that",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "want",
+        "was",
+        "way",
+        "were",
+        "will",
+        "would",
     ]
 )
+ASK_FIELD = 1.5
+ASK_WORDS = 4.0
 # Where a word occurs, and how much that counts.
-FIELD_WEIGHTS = {"title": 3.0, "alias": 2.6, "keyword": 2.0, "summary": 1.5, "service": 1.2, "step": 1.0, "body": 1.0}
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "alias": 2.6,
+    "ask": ASK_FIELD,
+    "keyword": 2.0,
+    "summary": 1.5,
+    "service": 1.2,
+    "step": 1.0,
+    "body": 1.0,
+}
 CANDIDATES = 300
 MIN_SCORE = 30.0
+# How much the question match counts against the word and name match (see ``SearchIndex.search``).
+ASK_WEIGHT = 0.5
+ASK_BOOST = 40.0
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ating",
+    "ated",
+    "ates",
+    "ate",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ers",
+    "ed",
+    "es",
+    "er",
+    "ly",
+    "s",
+    "e",
+    "y",
+)
 
 
 class QueryError(UserError):
@@ -86,9 +154,19 @@ class QueryError(UserError):
 class Hit:
     """One search result (a plain class: ``dataclasses`` would add to every lookup's start-up)."""
 
-    __slots__ = ("id", "kind", "pillars", "score", "summary", "title")
+    __slots__ = ("asked", "id", "kind", "matched", "pillars", "score", "summary", "title")
 
-    def __init__(self, id: str, title: str, kind: str, pillars: tuple[str, ...], summary: str, score: float):
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        kind: str,
+        pillars: tuple[str, ...],
+        summary: str,
+        score: float,
+        matched: float = 0.0,
+        asked: float = 0.0,
+    ):
         self.id, self.title, self.kind, self.pillars, self.summary, self.score = (
             id,
             title,
@@ -97,6 +175,8 @@ class Hit:
             summary,
             score,
         )
+        self.matched = matched  # share of the query's words (weighted by rarity) found in the entry, 0..1
+        self.asked = asked  # closeness to the nearest question the entry answers, 0..1
 
     def __repr__(self) -> str:
         return f"Hit({self.id!r}, score={self.score:.1f})"
@@ -121,6 +201,21 @@ def _words(text: str) -> list[str]:
     return [w for w in normalise(text).split() if w]
 
 
+def stem(word: str) -> str:
+    """A crude English stem, enough to read ``logs``, ``logging`` and ``logged`` as one word."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]  # running -> run, logging -> log
+            elif len(base) > 3 and base[-1] in "ey":
+                base = base[:-1]  # retrying -> retr, like retries and retry
+            return base.replace("iz", "is")  # optimize and optimise
+    return word
+
+
 class SearchIndex:
     """Everything a query needs, as plain data (picklable, fast to load)."""
 
@@ -132,6 +227,12 @@ class SearchIndex:
         self.vocab: list[str] = []  # sorted
         self.idf: dict[str, float] = {}
         self.abbreviations: dict[str, list[str]] = {}
+        self.stems: dict[str, tuple[str, ...]] = {}  # stem -> vocabulary words with that stem
+        self.ask_stems: list[tuple[int, frozenset[str], float]] = []  # entry, stems of one ask, their weight
+        self.ask_postings: dict[str, list[int]] = {}  # stem -> asks that contain it
+        self.stem_idf: dict[str, float] = {}
+        self.details: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # steps, related ids per entry
+        self._positions: dict[str, int] | None = None  # entry id -> position, made on first use
 
     # ------------------------------------------------------------------ building
 
@@ -140,6 +241,7 @@ class SearchIndex:
         """Index entries (objects with the :class:`wa_assist.schema.Entry` attributes)."""
         index = cls()
         postings: dict[str, dict[int, float]] = defaultdict(dict)
+        asks: list[tuple[int, list[str]]] = []
         for n, entry in enumerate(entries):
             index.ids.append(entry.id)
             pillars = tuple(p.value if hasattr(p, "value") else str(p) for p in entry.pillars)
@@ -147,9 +249,13 @@ class SearchIndex:
             index.meta.append((entry.title, kind, pillars, entry.summary))
             names = [normalise(entry.title), *(normalise(a) for a in entry.aliases)]
             index.names.append(tuple(dict.fromkeys(n for n in names if n)))
+            index.details.append((tuple(entry.steps), tuple(entry.related)))
+            entry_asks = list(getattr(entry, "asks", ()))
+            asks.extend((n, _words(a)) for a in entry_asks)
             fields = {
                 "title": [entry.title, entry.id.replace("-", " ")],
                 "alias": list(entry.aliases),
+                "ask": entry_asks,
                 "keyword": list(entry.keywords),
                 "summary": [entry.summary],
                 "service": list(entry.services),
@@ -171,6 +277,23 @@ class SearchIndex:
         index.postings = dict(postings)
         index.vocab = sorted(postings)
         index.idf = {w: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for w, p in postings.items()}
+        by_stem: dict[str, list[str]] = defaultdict(list)
+        stem_docs: dict[str, set[int]] = defaultdict(set)
+        for word in index.vocab:
+            by_stem[stem(word)].append(word)
+            stem_docs[stem(word)].update(postings[word])
+        index.stems = {s: tuple(words) for s, words in by_stem.items()}
+        index.stem_idf = {s: math.log(1 + (total - len(d) + 0.5) / (len(d) + 0.5)) for s, d in stem_docs.items()}
+        ask_postings: dict[str, list[int]] = defaultdict(list)
+        for n, words in asks:
+            stems = frozenset(stem(w) for w in words if w not in STOPWORDS)
+            if not stems:
+                continue
+            k = len(index.ask_stems)
+            index.ask_stems.append((n, stems, sum(index.stem_idf[s] for s in stems)))
+            for s in stems:
+                ask_postings[s].append(k)
+        index.ask_postings = dict(ask_postings)
         for abbreviation in abbreviations:
             term = normalise(abbreviation.term)
             if term:
@@ -218,6 +341,8 @@ class SearchIndex:
                 if not candidate.startswith(word):
                     break
                 found.setdefault(candidate, 0.85)
+        for candidate in self.stems.get(stem(word), ()):
+            found.setdefault(candidate, 0.9)
         if len(word) >= 4 and word not in self.postings:
             cutoff = 80 if len(word) >= 6 else 85
             for candidate, score, _ in process.extract(
@@ -251,6 +376,33 @@ class SearchIndex:
             return {}
         return {n: s / possible for n, s in scores.items()}
 
+    def _ask_scores(self, text: str) -> dict[int, float]:
+        """Entry -> how closely the query matches the best of its ``asks`` (0..1)."""
+        words = [w for w in text.split() if w not in STOPWORDS]
+        stems = set()
+        unknown = 0.0
+        rare = max(self.stem_idf.values(), default=1.0)
+        for word in words:
+            s = stem(word)
+            if s in self.stem_idf:
+                stems.add(s)
+            else:
+                unknown += rare * 0.5
+        if not stems:
+            return {}
+        norm = sum(self.stem_idf[s] for s in stems) + unknown
+        shared: dict[int, float] = defaultdict(float)
+        for s in stems:
+            for k in self.ask_postings.get(s, ()):
+                shared[k] += self.stem_idf[s]
+        scores: dict[int, float] = {}
+        for k, common in shared.items():
+            n, _, weight = self.ask_stems[k]
+            value = common / math.sqrt(norm * weight)
+            if value > scores.get(n, 0.0):
+                scores[n] = value
+        return scores
+
     def search(
         self,
         query: str,
@@ -271,22 +423,75 @@ class SearchIndex:
                 if s > term[n]:
                     term[n] = s
         allowed = self._filter(pillar, kind)
-        ranked = sorted((n for n in term if allowed is None or n in allowed), key=lambda n: -term[n])[:CANDIDATES]
-        hits = []
         # Titles are compared with the query as typed and with its misspelt words corrected: a typo
         # costs a title comparison far more than a word lookup, which matches words fuzzily already.
         corrected = self._corrected(text)
+        asked = self._ask_scores(corrected)
+        # A few words are a lookup by name; a sentence is a question, where the asks count fully.
+        content = [w for w in corrected.split() if w not in STOPWORDS]
+        boost = ASK_BOOST * min(1.0, max(0.0, (len(content) - 1) / ASK_WORDS))
+        ranked = sorted(
+            (n for n in term if allowed is None or n in allowed),
+            key=lambda n: -(term[n] + ASK_WEIGHT * asked.get(n, 0.0)),
+        )[:CANDIDATES]
+        hits = []
         named = readings if corrected == text else [*readings, corrected]
         for n in ranked:
             name = self._name_score(named, self.names[n])
             score = 100 * min(term[n], 1.0) * 0.6 + name * 0.4
+            score += boost * min(asked.get(n, 0.0), 1.0)  # a question phrased like one the entry answers
             if name >= 95:  # the query names the entry
                 score = max(score, 85 + min(term[n], 1.0) * 15 - (100 - name))
             if score >= min_score:
                 title, k, pillars, summary = self.meta[n]
-                hits.append(Hit(self.ids[n], title, k, pillars, summary, min(score, 100.0)))
+                hits.append(
+                    Hit(
+                        self.ids[n],
+                        title,
+                        k,
+                        pillars,
+                        summary,
+                        min(score, 100.0),
+                        min(term[n], 1.0),
+                        min(asked.get(n, 0.0), 1.0),
+                    )
+                )
         hits.sort(key=lambda h: (-h.score, h.title))
         return hits if limit is None else hits[:limit]
+
+    def known_share(self, query: str) -> float:
+        """The share of the query's content words (weighted by rarity) that the knowledge base knows, 0..1.
+
+        A question about something else ("how do I bake bread") is mostly words no entry uses.
+        """
+        words = normalise(query or "").split()
+        content = [w for w in words if w not in STOPWORDS] or words
+        if not content:
+            return 0.0
+        rare = max(self.stem_idf.values(), default=1.0)
+        known = total = 0.0
+        for word in content:
+            s = stem(word)
+            weight = self.stem_idf.get(s, rare)
+            total += weight
+            if word in self.postings or s in self.stems or word in self.abbreviations:
+                known += weight
+        return known / total if total else 0.0
+
+    def entry_meta(self, entry_id: str) -> tuple[str, str, tuple[str, ...], str] | None:
+        """Title, kind, pillars and summary of an entry, or None."""
+        n = self._position().get(entry_id)
+        return None if n is None else self.meta[n]
+
+    def detail(self, entry_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The steps and related ids of an entry (empty for an unknown id)."""
+        n = self._position().get(entry_id)
+        return ((), ()) if n is None else self.details[n]
+
+    def _position(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {eid: n for n, eid in enumerate(self.ids)}
+        return self._positions
 
     @staticmethod
     def _name_score(readings: list[str], names: tuple[str, ...]) -> float:

@@ -46,6 +46,12 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["interview", "--profile", "/no/such/dir/draft.yaml"], "the folder /no/such/dir does not exist"),
     (["interview", "--profile", "{tmp}/draft.toml"], "must end with '.yaml', '.yml' or '.json'"),
     (["interview", "--profile", "{tmp}/full"], "is a folder"),
+    # ask
+    (["ask"], "the question is empty"),
+    (["ask", "??"], "the question is empty"),
+    (["ask", "dlq", "--format", "yaml"], "'yaml' is not a format"),
+    (["ask", "dlq", "--profile", "{missing}"], "no such profile file"),
+    (["ask", "dlq", "--profile", "{tmp}/bad.yaml"], "problems in the profile"),
     # search and list
     (["search"], "the query is empty"),
     (["search", "!!!"], "the query is empty"),

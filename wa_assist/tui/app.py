@@ -40,6 +40,7 @@ class WaAssistApp(App[int]):
         Binding("ctrl+c", "interrupt", show=False, priority=True),
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+l,slash", "search", "Search"),
+        Binding("f2,ctrl+g", "ask", "Ask"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
@@ -51,6 +52,7 @@ class WaAssistApp(App[int]):
         self.started_at = time.perf_counter()
         self.ready_at: float | None = None
         self.theme = DARK_THEME
+        self.ask_history: list[Any] = []  # the questions asked on the Ask screen, and their answers
 
     def get_default_screen(self) -> Screen[Any]:
         from wa_assist.tui.screens.interview import InterviewScreen
@@ -91,6 +93,12 @@ class WaAssistApp(App[int]):
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen())
 
+    def action_ask(self) -> None:
+        from wa_assist.tui.screens.ask import AskScreen
+
+        if not isinstance(self.screen, AskScreen):
+            self.push_screen(AskScreen(self.ask_history))
+
     def action_help(self) -> None:
         from wa_assist.tui.screens.help import HelpScreen
 
@@ -113,6 +121,7 @@ class WaAssistApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Search the knowledge base", "Live fuzzy search over the lens guidance", self.action_search)
+        yield SystemCommand("Ask a question", "Answers in plain words, about this workload", self.action_ask)
         yield SystemCommand(
             "Toggle light and dark theme", "Switch between the light and dark theme", self.action_toggle_theme
         )
