@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "markdown", "json"), default="table")
     p.add_argument("--reject", action="append", default=[], metavar="ID", help="reject a recommendation (repeatable)")
 
+    p = sub.add_parser("review", parents=[common], help="review SAM/CloudFormation templates against the lens")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="template, or folder searched for templates")
+    p.add_argument("--profile", metavar="FILE", help="workload profile: practices that do not apply are not missing")
+    p.add_argument("--format", choices=("table", "markdown", "json", "sarif"), default="table")
+    p.add_argument("--fail-on", choices=("high", "medium", "low", "never"), default="high", help="default: high")
+    p.add_argument("--ignore", action="append", default=[], metavar="CHECK", help="leave out a check (repeatable)")
+
     p = sub.add_parser("new", parents=[common], help="generate a SAM project from a profile")
     p.add_argument("dest", help="folder to create (must not exist or be empty unless --force)")
     p.add_argument("--profile", metavar="FILE", help="profile file (YAML or JSON); defaults otherwise")
@@ -111,6 +118,7 @@ COMMANDS = {
     "recommend": "wa_assist.commands.recommend:run",
     "profile": "wa_assist.commands.profile:run",
     "new": "wa_assist.commands.new:run",
+    "review": "wa_assist.commands.review:run",
     "interview": "wa_assist.commands.interview:run",
 }
 

@@ -142,7 +142,8 @@ def api_views(t: Template, raw_stages: bool = True) -> Iterator[ApiView]:
 
 
 def api_hit(view: ApiView, **fields: Any) -> Hit:
-    label = view.resource if view.path == ("Resources", view.resource) else f"{view.resource} (implicit API)"
+    implicit = "ServerlessRestApi" if view.kind == "rest" else "ServerlessHttpApi"
+    label = view.resource if view.path == ("Resources", view.resource) else f"{implicit} (implicit, from {view.resource})"
     return Hit(view.resource, view.path, {"resource": label, **fields})
 
 
