@@ -291,7 +291,9 @@ class _Checker:
         """Template check ids are unique across the knowledge base (their detections are keyed by them)."""
         for i, check in enumerate(entry.checks):
             if check.id in seen:
-                self.report(key, ("checks", i, "id"), f"duplicate check id; first in entry '{seen[check.id]}'", entry.id)
+                self.report(
+                    key, ("checks", i, "id"), f"duplicate check id; first in entry '{seen[check.id]}'", entry.id
+                )
             seen.setdefault(check.id, entry.id)
 
     def run(self) -> None:

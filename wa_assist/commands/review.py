@@ -39,7 +39,7 @@ def run(args: Any) -> int:
         from wa_assist.review.output import render_markdown
 
         sys.stdout.write(render_markdown(report))
-    else:
+    elif report.files:
         from rich.console import Console
 
         from wa_assist.review.output import render_table

@@ -42,7 +42,7 @@ def render_sarif(report: Report) -> str:
 
     catalogue = report.catalogue
     assert catalogue is not None
-    rules = []
+    rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for cid in sorted(catalogue.checks):
         info = catalogue.checks[cid]
@@ -54,6 +54,14 @@ def render_sarif(report: Report) -> str:
         )
         if info.also_reported_by:
             markdown += "\n\nAlso reported by: " + ", ".join(info.also_reported_by) + "."
+        properties: dict[str, Any] = {
+            "tags": ["well-architected", "serverless", *info.pillars],
+            "precision": "high" if info.severity != "low" else "medium",
+            "practice": info.practice,
+            "question": info.question,
+        }
+        if "security" in info.pillars:
+            properties["security-severity"] = _SECURITY_SEVERITY[info.severity]
         rules.append(
             {
                 "id": cid,
@@ -63,17 +71,9 @@ def render_sarif(report: Report) -> str:
                 "help": {"text": f"{info.fix_text}\n\n{info.fix_sam}\n\n{info.help}", "markdown": markdown},
                 "helpUri": info.help_uri,
                 "defaultConfiguration": {"level": _SARIF_LEVEL[info.severity]},
-                "properties": {
-                    "tags": ["well-architected", "serverless", *info.pillars],
-                    "precision": "high" if info.severity != "low" else "medium",
-                    "security-severity": _SECURITY_SEVERITY[info.severity] if "security" in info.pillars else None,
-                    "practice": info.practice,
-                    "question": info.question,
-                },
+                "properties": properties,
             }
         )
-        if rules[-1]["properties"]["security-severity"] is None:
-            del rules[-1]["properties"]["security-severity"]
 
     def result(f: Finding, suppression: str | None = None) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -169,12 +169,18 @@ def render_markdown(report: Report) -> str:
         "|---|---|---|",
     ]
     groups = _grouped(report)
-    for qid, q, found in groups:
+    for _qid, q, found in groups:
         lines.append(f"| {_md(q['title'])} | {q['risk']} | {len(found)} |")
-    for qid, q, found in groups:
+    for _qid, q, found in groups:
         if not found:
             continue
-        lines += ["", f"### {q['title']} ({q['risk']} risk)", "", "| Severity | Check | Where | Resource | Finding |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"### {q['title']} ({q['risk']} risk)",
+            "",
+            "| Severity | Check | Where | Resource | Finding |",
+            "|---|---|---|---|---|",
+        ]
         for f in found:
             lines.append(f"| {f.severity} | {f.check} | `{_where(f)}` | {f.resource} | {_md(f.message)} |")
         fixes = {f.check: f for f in found}
@@ -208,7 +214,7 @@ def render_table(report: Report, console: Any) -> None:
     single = len(report.files) == 1
     if single:
         console.print(Text.assemble(("Reviewed ", "dim"), (report.files[0], "bold")))
-    for qid, q, found in _grouped(report):
+    for _qid, q, found in _grouped(report):
         title = Text.assemble((q["title"], "bold"), "  ", (f"{q['risk']} risk", _RISK_STYLE[q["risk"]]))
         if not found:
             console.print(title, Text("  no findings", style="dim"))
@@ -219,7 +225,12 @@ def render_table(report: Report, console: Any) -> None:
         table.add_column("Line" if single else "Where", overflow="fold", ratio=None if single else 1)
         table.add_column("Finding", ratio=3)
         for f in found:
-            table.add_row(Text(f.severity, style=_SEVERITY_STYLE[f.severity]), f.check, str(f.line) if single else _where(f), f.message)
+            table.add_row(
+                Text(f.severity, style=_SEVERITY_STYLE[f.severity]),
+                f.check,
+                str(f.line) if single else _where(f),
+                f.message,
+            )
         console.print(table)
         for cid, f in sorted({f.check: f for f in found}.items()):
             console.print(Text.assemble(("  fix ", "dim"), (cid, "bold"), f" {f.fix}"))

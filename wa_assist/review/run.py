@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import string
 from collections.abc import Iterable, Sequence
@@ -141,15 +142,11 @@ def _walk(folder: Path, files: list[Path], errors: list[TemplateError], ancestor
             is_dir = entry.is_dir()
             is_file = entry.is_file()
         except OSError as exc:
-            errors.append(TemplateError(path, f"cannot read: {exc.strerror or exc}"))
+            if exc.errno == errno.ELOOP:
+                errors.append(TemplateError(path, "symbolic link loop (the link resolves to itself)"))
+            else:
+                errors.append(TemplateError(path, f"cannot read: {exc.strerror or exc}"))
             continue
-        if entry.is_symlink() and not is_dir and not is_file:
-            try:
-                os.stat(path)
-            except OSError as exc:
-                if exc.errno == 40 or "symbolic links" in str(exc.strerror):
-                    errors.append(TemplateError(path, "symbolic link loop (it points back to itself)"))
-                continue  # a dangling link is nothing to review
         if is_dir:
             if entry.name in SKIP_DIRS:
                 continue
@@ -178,7 +175,9 @@ def _suppressions(t: Template, catalogue: Catalogue, errors: list[TemplateError]
         items = block.get("ignore") if isinstance(block, dict) else None
         if not isinstance(items, list):
             errors.append(
-                TemplateError(t.path, f"resource '{r.id}': Metadata wa-assist takes 'ignore: [{{id, reason}}]'", t.line_of(loc))
+                TemplateError(
+                    t.path, f"resource '{r.id}': Metadata wa-assist takes 'ignore: [{{id, reason}}]'", t.line_of(loc)
+                )
             )
             continue
         for i, item in enumerate(items):
@@ -188,7 +187,11 @@ def _suppressions(t: Template, catalogue: Catalogue, errors: list[TemplateError]
             if not isinstance(cid, str) or cid not in catalogue.checks:
                 span = f"{min(catalogue.checks)}..{max(catalogue.checks)}" if catalogue.checks else "none"
                 errors.append(
-                    TemplateError(t.path, f"resource '{r.id}': ignore entry needs the 'id' of a check ({span}); got {cid!r}", where)
+                    TemplateError(
+                        t.path,
+                        f"resource '{r.id}': ignore entry needs the 'id' of a check ({span}); got {cid!r}",
+                        where,
+                    )
                 )
                 continue
             if not isinstance(reason, str) or not reason.strip():
@@ -237,7 +240,9 @@ def check_template(
     return findings, suppressed, errors
 
 
-def _not_applicable_by_profile(catalogue: Catalogue, profile: str | Path, knowledge: tuple[str | Path, ...]) -> set[str]:
+def _not_applicable_by_profile(
+    catalogue: Catalogue, profile: str | Path, knowledge: tuple[str | Path, ...]
+) -> set[str]:
     from wa_assist import conditions
     from wa_assist.kb import load_knowledge
     from wa_assist.profile import load_profile
@@ -287,7 +292,9 @@ def review_paths(
         errors.extend(problems)
         for f in found:
             if f.practice in excluded:
-                suppressed.append(Suppressed(f, "the practice does not apply to the workload of the profile", "profile"))
+                suppressed.append(
+                    Suppressed(f, "the practice does not apply to the workload of the profile", "profile")
+                )
             else:
                 findings.append(f)
         suppressed.extend(quiet)
@@ -308,7 +315,9 @@ def review_paths(
 class UnknownCheck(Exception):
     def __init__(self, ids: list[str], catalogue: Catalogue):
         self.ids = ids
-        super().__init__(f"unknown check id {', '.join(ids)}; checks are {min(catalogue.checks)}..{max(catalogue.checks)}")
+        super().__init__(
+            f"unknown check id {', '.join(ids)}; checks are {min(catalogue.checks)}..{max(catalogue.checks)}"
+        )
 
 
 def practice_statuses(
@@ -350,8 +359,8 @@ def practice_statuses(
 def rate(catalogue: Catalogue, practices: list[dict[str, Any]]) -> dict[str, Any]:
     """Per lens question: high when a Required practice is missing, medium when another one is, none otherwise."""
     questions: dict[str, dict[str, Any]] = {}
-    for qid, q in catalogue.questions.items():
-        questions[qid] = {"title": q["title"], "pillar": q["pillar"], "risk": "none", "practices": []}
+    for qid, info in catalogue.questions.items():
+        questions[qid] = {"title": info["title"], "pillar": info["pillar"], "risk": "none", "practices": []}
     for p in practices:
         q = questions[p["question"]]
         q["practices"].append({"id": p["id"], "tier": p["tier"], "status": p["status"]})

@@ -128,6 +128,16 @@ def _mapping(node: yaml.Node, loc: Loc, lines: dict[Loc, int], constructor: Any)
 def parse(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
     """The data and the line of every key and item; :class:`TemplateError` on a syntax problem."""
     lines: dict[Loc, int] = {}
+    last = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if path.lower().endswith(".json"):
+        import json
+
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise TemplateError(path, f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        except RecursionError:
+            raise TemplateError(path, "nested too deeply to be a template") from None
     try:
         loader = _Loader(text)
         try:
@@ -143,7 +153,8 @@ def parse(text: str, path: str) -> tuple[Any, dict[Loc, int]]:
         if exc.context and exc.problem and "scanning a quoted scalar" in exc.context:
             problem = "unterminated quoted string"
             mark = exc.context_mark or mark
-        raise TemplateError(path, f"not valid YAML or JSON: {problem}", mark.line + 1 if mark else None) from None
+        line = min(mark.line + 1, max(last, 1)) if mark else None
+        raise TemplateError(path, f"not valid YAML or JSON: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise TemplateError(path, f"not valid YAML or JSON: {exc}") from None
     except RecursionError:
@@ -241,20 +252,19 @@ class Template:
     @classmethod
     def from_data(cls, data: dict[str, Any], path: str = "<template>", lines: dict[Loc, int] | None = None) -> Template:
         t = cls(path=path, data=data, lines=lines or {})
-        globals_ = data.get("Globals") if isinstance(data.get("Globals"), dict) else {}
-        resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
-        for rid, body in resources.items():
+        globals_ = mapping(data.get("Globals"))
+        for rid, body in mapping(data.get("Resources")).items():
             if not isinstance(body, dict):
                 continue
-            rtype = body.get("Type") if isinstance(body.get("Type"), str) else ""
-            props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
+            rtype = body["Type"] if isinstance(body.get("Type"), str) else ""
+            props = mapping(body.get("Properties"))
             section = _GLOBALS.get(rtype)
             ignored = props.get("IgnoreGlobals")
             if section and isinstance(globals_.get(section), dict) and ignored != "*":
                 skip = set(ignored) if isinstance(ignored, list) else set()
                 section_values = {k: v for k, v in globals_[section].items() if k not in skip}
                 props = _merge(copy.deepcopy(section_values), props)
-            metadata = body.get("Metadata") if isinstance(body.get("Metadata"), dict) else {}
+            metadata = mapping(body.get("Metadata"))
             t.resources[str(rid)] = Resource(str(rid), rtype, props, body, metadata)
         return t
 
@@ -288,8 +298,7 @@ class Template:
                 etype = event.get("Type")
                 if not isinstance(etype, str) or (types and etype not in types):
                     continue
-                props = event.get("Properties") if isinstance(event.get("Properties"), dict) else {}
-                yield Event(r, str(name), etype, props)
+                yield Event(r, str(name), etype, mapping(event.get("Properties")))
 
     def has_kind(self, kind: str) -> bool:
         if kind.startswith("event:"):
@@ -310,7 +319,7 @@ def ref_id(value: Any) -> str | None:
     """The logical id in ``!Ref X``, ``!GetAtt X.Arn`` or ``!Sub ${X.Arn}``; None otherwise."""
     if not isinstance(value, dict) or len(value) != 1:
         return None
-    (key, inner), = value.items()
+    ((key, inner),) = value.items()
     if key == "Ref" and isinstance(inner, str):
         return inner
     if key == "Fn::GetAtt":
@@ -358,13 +367,18 @@ def get(mapping: Any, *keys: Any, default: Any = None) -> Any:
     """``mapping[k1][k2]...`` or ``default`` when any step is missing or not a mapping."""
     current = mapping
     for key in keys:
-        if isinstance(current, dict) and key in current:
-            current = current[key]
-        elif isinstance(current, list) and isinstance(key, int) and -len(current) <= key < len(current):
+        found_in_dict = isinstance(current, dict) and key in current
+        found_in_list = isinstance(current, list) and isinstance(key, int) and -len(current) <= key < len(current)
+        if found_in_dict or found_in_list:
             current = current[key]
         else:
             return default
     return current
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """``value`` when it is a mapping, else an empty one (a property written as an intrinsic, a typo)."""
+    return value if isinstance(value, dict) else {}
 
 
 def as_list(value: Any) -> list[Any]:

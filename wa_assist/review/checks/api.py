@@ -9,7 +9,7 @@ from typing import Any
 
 from wa_assist.review.checks.common import ApiView, Route, api_hit, api_views, at, at_event, routes
 from wa_assist.review.registry import Hit, detection
-from wa_assist.review.template import Template, as_list, get, ref_id, refs_in
+from wa_assist.review.template import Template, as_list, get, mapping, ref_id, refs_in
 
 
 def _log_settings(view: ApiView) -> Any:
@@ -60,8 +60,7 @@ def default_throttling(t: Template) -> Iterator[Hit]:
             ] or [{}]
             settings = defaults[0]
         else:
-            settings = view.props.get("DefaultRouteSettings")
-            settings = settings if isinstance(settings, dict) else {}
+            settings = mapping(view.props.get("DefaultRouteSettings"))
         if "ThrottlingBurstLimit" not in settings or "ThrottlingRateLimit" not in settings:
             yield api_hit(view, where="MethodSettings" if view.kind == "rest" else "DefaultRouteSettings")
 
@@ -89,7 +88,10 @@ def _auth(route: Route) -> tuple[bool, bool]:
     protected = authorizer not in (None, "NONE")
     if api_auth.get("ResourcePolicy") or event_auth.get("ResourcePolicy"):
         protected = True
-    if get(route.api_props, "EndpointConfiguration", "Type") == "PRIVATE" or route.api_props.get("EndpointConfiguration") == "PRIVATE":
+    if (
+        get(route.api_props, "EndpointConfiguration", "Type") == "PRIVATE"
+        or route.api_props.get("EndpointConfiguration") == "PRIVATE"
+    ):
         protected = True
     if get(route.api_props, "Domain", "MutualTlsAuthentication") is not None:
         protected = True
@@ -110,7 +112,9 @@ def _raw_method_auth(t: Template, method: Any) -> tuple[bool, bool]:
 
 def _appsync_api_key_only(api: Any) -> bool:
     if api.type == "AWS::AppSync::GraphQLApi":
-        return api.props.get("AuthenticationType") == "API_KEY" and not api.props.get("AdditionalAuthenticationProviders")
+        return api.props.get("AuthenticationType") == "API_KEY" and not api.props.get(
+            "AdditionalAuthenticationProviders"
+        )
     auth = api.props.get("Auth")
     return isinstance(auth, dict) and auth.get("Type") == "API_KEY" and not auth.get("Additional")
 
@@ -142,7 +146,9 @@ def no_authorization(t: Template) -> Iterator[Hit]:
             yield at(method, "AuthorizationType", route=f"{method.props.get('HttpMethod', 'ANY')} (method {method.id})")
     for r in t.of_type("AWS::ApiGatewayV2::Route"):
         key = r.props.get("RouteKey")
-        if r.props.get("AuthorizationType", "NONE") == "NONE" and not (isinstance(key, str) and key.startswith("OPTIONS")):
+        if r.props.get("AuthorizationType", "NONE") == "NONE" and not (
+            isinstance(key, str) and key.startswith("OPTIONS")
+        ):
             yield at(r, route=f"{key} (route {r.id})")
 
 
@@ -166,7 +172,7 @@ def credentials_in_query(t: Template) -> Iterator[Hit]:
             yield at(r, "IdentitySource", where=f"the authorizer's identity source (query string '{names[0]}')")
     for api in t.of_type("AWS::Serverless::Api", "AWS::Serverless::HttpApi"):
         authorizers = get(api.props, "Auth", "Authorizers", default={})
-        for name, conf in (authorizers.items() if isinstance(authorizers, dict) else []):
+        for name, conf in authorizers.items() if isinstance(authorizers, dict) else []:
             qs = get(conf, "Identity", "QueryStrings")
             if qs:
                 yield at(api, "Auth", "Authorizers", name, where=f"authorizer {name} (query string '{as_list(qs)[0]}')")
@@ -179,7 +185,7 @@ def credentials_in_query(t: Template) -> Iterator[Hit]:
     for api in t.of_type("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"):
         body = api.props.get("DefinitionBody") or api.props.get("Body")
         schemes = get(body, "components", "securitySchemes") or get(body, "securityDefinitions") or {}
-        for name, scheme in (schemes.items() if isinstance(schemes, dict) else []):
+        for name, scheme in schemes.items() if isinstance(schemes, dict) else []:
             if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and scheme.get("in") == "query":
                 yield at(api, where=f"the OpenAPI security scheme {name} (in: query)")
 
@@ -223,9 +229,9 @@ def usage_plans(t: Template) -> Iterator[Hit]:
             yield at(plan, what="usage plan has neither Throttle nor Quota")
     for api in t.of_type("AWS::Serverless::Api"):
         plan = get(api.props, "Auth", "UsagePlan")
-        if isinstance(plan, dict) and plan.get("CreateUsagePlan") not in (None, "NONE"):
-            if plan.get("Throttle") is None and plan.get("Quota") is None:
-                yield at(api, "Auth", "UsagePlan", what="usage plan has neither Throttle nor Quota")
+        creates = isinstance(plan, dict) and plan.get("CreateUsagePlan") not in (None, "NONE")
+        if creates and plan.get("Throttle") is None and plan.get("Quota") is None:
+            yield at(api, "Auth", "UsagePlan", what="usage plan has neither Throttle nor Quota")
     keyed = set()
     for upk in t.of_type("AWS::ApiGateway::UsagePlanKey"):
         keyed |= refs_in(upk.props.get("KeyId"))
@@ -252,7 +258,11 @@ def edge_behind_cloudfront(t: Template) -> Iterator[Hit]:
             origins |= refs_in(get(origin, "DomainName"))
     for api in t.of_type("AWS::Serverless::Api", "AWS::ApiGateway::RestApi"):
         endpoint = api.props.get("EndpointConfiguration")
-        kind = endpoint if isinstance(endpoint, str) else get(endpoint, "Type", default=get(endpoint, "Types", 0, default="EDGE"))
+        kind = (
+            endpoint
+            if isinstance(endpoint, str)
+            else get(endpoint, "Type", default=get(endpoint, "Types", 0, default="EDGE"))
+        )
         if api.id in origins and kind == "EDGE":
             yield at(api)
     if "ServerlessRestApi" in origins and ref_id({"Ref": "ServerlessRestApi"}):

@@ -74,7 +74,7 @@ def policy_templates(fn: Resource) -> Iterator[tuple[str, Any]]:
         return
     for policy in sam_policies(fn):
         if isinstance(policy, dict) and "Statement" not in policy and len(policy) == 1:
-            (name, params), = policy.items()
+            ((name, params),) = policy.items()
             if isinstance(name, str) and name.endswith("Policy"):
                 yield name, params
 
@@ -143,7 +143,9 @@ def api_views(t: Template, raw_stages: bool = True) -> Iterator[ApiView]:
 
 def api_hit(view: ApiView, **fields: Any) -> Hit:
     implicit = "ServerlessRestApi" if view.kind == "rest" else "ServerlessHttpApi"
-    label = view.resource if view.path == ("Resources", view.resource) else f"{implicit} (implicit, from {view.resource})"
+    label = (
+        view.resource if view.path == ("Resources", view.resource) else f"{implicit} (implicit, from {view.resource})"
+    )
     return Hit(view.resource, view.path, {"resource": label, **fields})
 
 

@@ -189,9 +189,11 @@ def _secret_value(t: Template, name: str, value: Any) -> str | None:
     for pid in refs_in(value):
         if get(params, pid, "NoEcho") in (True, "true", "True"):
             return f"the NoEcho parameter {pid}"
-    if target is None and isinstance(value, str) and value and _SECRET_NAME.search(name):
-        if not _NOT_A_SECRET.search(name) and not value.startswith(("arn:", "/", "{{")) and len(value) >= 6:
-            return "a literal value"
+    literal = (
+        target is None and isinstance(value, str) and len(value) >= 6 and not value.startswith(("arn:", "/", "{{"))
+    )
+    if literal and _SECRET_NAME.search(name) and not _NOT_A_SECRET.search(name):
+        return "a literal value"
     return None
 
 
@@ -228,7 +230,7 @@ def wildcard_resources(t: Template) -> Iterator[Hit]:
                     if broad:
                         yield at(fn, *keys, what=f"{', '.join(broad[:3])} on every resource (Resource: '*')")
             elif isinstance(policy, dict) and len(policy) == 1:
-                (name, params), = policy.items()
+                ((name, params),) = policy.items()
                 if isinstance(params, dict) and "*" in params.values():
                     yield at(fn, *keys, what=f"the policy template {name} with '*'")
 
@@ -299,15 +301,11 @@ def concurrency_cap(t: Template) -> Iterator[Hit]:
         if fn.props.get("ReservedConcurrentExecutions") is not None:
             continue
         capped = any(
-            get(e.props, "ScalingConfig", "MaximumConcurrency") is not None
-            for e in t.events("SQS")
-            if e.function is fn
+            get(e.props, "ScalingConfig", "MaximumConcurrency") is not None for e in t.events("SQS") if e.function is fn
         )
         if capped:
             continue
-        backends = sorted(
-            rid for rid in refs_in(fn.props) if rid in t.resources and t.resources[rid].type in _FRAGILE
-        )
+        backends = sorted(rid for rid in refs_in(fn.props) if rid in t.resources and t.resources[rid].type in _FRAGILE)
         if backends:
             yield at(fn, backend=f"the {t.resources[backends[0]].type.split('::')[1]} resource {backends[0]}")
         elif fn.props.get("VpcConfig") is not None:
@@ -319,7 +317,11 @@ _WRITE_TEMPLATES = {
     "SQS": ("SQSSendMessagePolicy",),
     "SNS": ("SNSPublishMessagePolicy", "SNSCrudPolicy"),
 }
-_WRITE_ACTIONS = {"S3": ("s3:PutObject", "s3:*", "*"), "SQS": ("sqs:SendMessage", "sqs:*", "*"), "SNS": ("sns:Publish", "sns:*", "*")}
+_WRITE_ACTIONS = {
+    "S3": ("s3:PutObject", "s3:*", "*"),
+    "SQS": ("sqs:SendMessage", "sqs:*", "*"),
+    "SNS": ("sns:Publish", "sns:*", "*"),
+}
 _SOURCE_PROP = {"S3": "Bucket", "SQS": "Queue", "SNS": "Topic"}
 
 
@@ -328,9 +330,9 @@ def _writes_to(fn: Resource, kind: str, target: str) -> bool:
         if name in _WRITE_TEMPLATES[kind] and target in refs_in(params):
             return True
     for st in sam_statements(fn):
-        if st.get("Effect", "Allow") == "Allow" and any(a in _WRITE_ACTIONS[kind] for a in actions(st)):
-            if target in refs_in(st.get("Resource")):
-                return True
+        allows = st.get("Effect", "Allow") == "Allow" and any(a in _WRITE_ACTIONS[kind] for a in actions(st))
+        if allows and target in refs_in(st.get("Resource")):
+            return True
     return False
 
 
@@ -397,8 +399,10 @@ _POWERTOOLS = ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_LO
 def structured_logs(t: Template) -> Iterator[Hit]:
     for fn in _fns(t):
         env = env_vars(fn)
-        level = get(fn.props, "LoggingConfig", "ApplicationLogLevel") or env.get("LOG_LEVEL") or env.get(
-            "POWERTOOLS_LOG_LEVEL"
+        level = (
+            get(fn.props, "LoggingConfig", "ApplicationLogLevel")
+            or env.get("LOG_LEVEL")
+            or env.get("POWERTOOLS_LOG_LEVEL")
         )
         if isinstance(level, str) and level.upper() in ("DEBUG", "TRACE"):
             yield at(fn, problem=f"logs at level {level.upper()}, which writes (and bills) every detail in production")
@@ -458,7 +462,14 @@ def arm64(t: Template) -> Iterator[Hit]:
             yield at(fn, *keys, runtime=runtime)
 
 
-_PASS_THROUGH = {"SQSSendMessagePolicy", "SNSPublishMessagePolicy", "EventBridgePutEventsPolicy", "DynamoDBWritePolicy", "StepFunctionsExecutionPolicy", "KinesisCrudPolicy"}
+_PASS_THROUGH = {
+    "SQSSendMessagePolicy",
+    "SNSPublishMessagePolicy",
+    "EventBridgePutEventsPolicy",
+    "DynamoDBWritePolicy",
+    "StepFunctionsExecutionPolicy",
+    "KinesisCrudPolicy",
+}
 
 
 @detection("WA9032")
@@ -475,13 +486,20 @@ def pass_through(t: Template) -> Iterator[Hit]:
 
 @detection("WA9033")
 def vpc_endpoints(t: Template) -> Iterator[Hit]:
-    if not any(True for _ in t.of_type("AWS::EC2::NatGateway")) or any(True for _ in t.of_type("AWS::EC2::VPCEndpoint")):
+    if not any(True for _ in t.of_type("AWS::EC2::NatGateway")) or any(
+        True for _ in t.of_type("AWS::EC2::VPCEndpoint")
+    ):
         return
     for fn in t.of_type(SAM_FN):
         if fn.props.get("VpcConfig") is None:
             continue
         services = {name[:2].lower() for name, _ in policy_templates(fn) if name.startswith(("S3", "DynamoDB", "SQS"))}
-        services |= {a.split(":")[0][:2] for st in sam_statements(fn) for a in actions(st) if a.startswith(("s3:", "dynamodb:", "sqs:"))}
+        services |= {
+            a.split(":")[0][:2]
+            for st in sam_statements(fn)
+            for a in actions(st)
+            if a.startswith(("s3:", "dynamodb:", "sqs:"))
+        }
         if services:
             yield at(fn, "VpcConfig")
 

@@ -113,7 +113,9 @@ def stream_retries(t: Template) -> Iterator[Hit]:
         attempts = props.get("MaximumRetryAttempts", -1)
         age = props.get("MaximumRecordAgeInSeconds", -1)
         if attempts in (-1, None) and age in (-1, None):
-            hit.fields["bisect"] = "" if props.get("BisectBatchOnFunctionError") is True else " and does not bisect failing batches"
+            hit.fields["bisect"] = (
+                "" if props.get("BisectBatchOnFunctionError") is True else " and does not bisect failing batches"
+            )
             yield hit
 
 

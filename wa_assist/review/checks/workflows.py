@@ -103,7 +103,11 @@ def _definition_key(sm: Resource) -> tuple[str, ...]:
 @detection("WA9019")
 def task_error_handling(t: Template) -> Iterator[Hit]:
     for sm, machine in _machines(t):
-        bare = [name for name, state, _ in states(machine) if state.get("Type") == "Task" and not (state.get("Retry") and state.get("Catch"))]
+        bare = [
+            name
+            for name, state, _ in states(machine)
+            if state.get("Type") == "Task" and not (state.get("Retry") and state.get("Catch"))
+        ]
         if bare:
             yield at(sm, *_definition_key(sm), states=", ".join(sorted(bare)[:5]))
 
@@ -135,15 +139,15 @@ def _wait_loop(mapping: dict[str, Any]) -> str | None:
     for name, state in mapping.items():
         if not isinstance(state, dict) or state.get("Type") != "Wait":
             continue
-        seen: set[str] = set()
-        stack = [(n, frozenset()) for n in _edges(state)]
+        seen: set[tuple[str, frozenset[str]]] = set()
+        stack: list[tuple[str, frozenset[str]]] = [(n, frozenset()) for n in _edges(state)]
         while stack:
             current, kinds = stack.pop()
             if current == name and {"Task", "Choice"} <= kinds:
                 return name
             if (current, kinds) in seen or current not in mapping or not isinstance(mapping[current], dict):
                 continue
-            seen.add((current, kinds))  # type: ignore[arg-type]
+            seen.add((current, kinds))
             kind = mapping[current].get("Type")
             stack.extend((n, kinds | {kind}) for n in _edges(mapping[current]))
     return None
@@ -162,7 +166,9 @@ def express_misuse(t: Template) -> Iterator[Hit]:
         waited = 0
         for name, state, _ in states(machine):
             resource = state.get("Resource")
-            if isinstance(resource, str) and (resource.endswith(".sync") or ".sync:" in resource or resource.endswith(".waitForTaskToken")):
+            if isinstance(resource, str) and (
+                resource.endswith(".sync") or ".sync:" in resource or resource.endswith(".waitForTaskToken")
+            ):
                 reason = f"state {name} waits for a job or a callback ({resource.rsplit(':', 1)[-1]})"
                 break
             if state.get("Type") == "Wait" and isinstance(state.get("Seconds"), int):
@@ -190,7 +196,14 @@ def standard_for_short_work(t: Template) -> Iterator[Hit]:
         long_running = False
         for _, state, _ in states(machine):
             resource = state.get("Resource")
-            if state.get("Type") in ("Wait", "Map", "Parallel") or (isinstance(resource, str) and (".sync" in resource or "waitForTaskToken" in resource or "activity:" in resource)):
+            if state.get("Type") in ("Wait", "Map", "Parallel") or (
+                isinstance(resource, str)
+                and (".sync" in resource or "waitForTaskToken" in resource or "activity:" in resource)
+            ):
                 long_running = True
         if not long_running:
-            yield at(sm, *(("Type",) if "Type" in sm.props else ()), trigger=", ".join(sorted(types & set(_HIGH_VOLUME_EVENTS))))
+            yield at(
+                sm,
+                *(("Type",) if "Type" in sm.props else ()),
+                trigger=", ".join(sorted(types & set(_HIGH_VOLUME_EVENTS))),
+            )
