@@ -39,6 +39,8 @@ def test_crud_api_findings_point_at_the_users_lines():
     found = _checks(report)
     # Globals.Function.Timeout: 100 is above the 29 s of the implicit REST API, for every function
     assert {("getAllItemsFunction", "WA9011"), ("putItemFunction", "WA9011")} <= {(r, c) for c, r in found}
+    timeout = next(f for f in report.findings if f.check == "WA9011")
+    assert (REALISTIC / "crud-api.yaml").read_text().splitlines()[timeout.line - 1].strip() == "Timeout: 100"  # Globals
     assert ("WA9008", "putItemFunction") in found  # POST without a request model
     assert ("WA9008", "getAllItemsFunction") not in found  # GET carries no body
     assert ("WA1005", "getAllItemsFunction") not in found  # MemorySize comes from Globals

@@ -220,6 +220,8 @@ class Resource:
     props: dict[str, Any]  # Globals merged
     raw: dict[str, Any]
     metadata: dict[str, Any]
+    globals_section: str | None = None
+    inherited: frozenset[str] = frozenset()  # properties that come from Globals only
 
     @property
     def path(self) -> Loc:
@@ -260,12 +262,14 @@ class Template:
             props = mapping(body.get("Properties"))
             section = _GLOBALS.get(rtype)
             ignored = props.get("IgnoreGlobals")
+            inherited: frozenset[str] = frozenset()
             if section and isinstance(globals_.get(section), dict) and ignored != "*":
                 skip = set(ignored) if isinstance(ignored, list) else set()
                 section_values = {k: v for k, v in globals_[section].items() if k not in skip}
+                inherited = frozenset(k for k in section_values if k not in props)
                 props = _merge(copy.deepcopy(section_values), props)
             metadata = mapping(body.get("Metadata"))
-            t.resources[str(rid)] = Resource(str(rid), rtype, props, body, metadata)
+            t.resources[str(rid)] = Resource(str(rid), rtype, props, body, metadata, section, inherited)
         return t
 
     def line_of(self, loc: Loc) -> int:

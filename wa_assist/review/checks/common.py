@@ -17,6 +17,9 @@ RAW_SM = "AWS::StepFunctions::StateMachine"
 
 
 def prop_path(r: Resource, *keys: Any) -> Loc:
+    """Where the author wrote a property: on the resource, or in ``Globals`` when it is inherited."""
+    if keys and keys[0] in r.inherited:
+        return ("Globals", r.globals_section, *keys)
     return ("Resources", r.id, "Properties", *keys)
 
 

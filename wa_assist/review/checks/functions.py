@@ -278,7 +278,7 @@ def api_timeout(t: Template) -> Iterator[Hit]:
         value = timeout(fn)
         if value is not None and value > limit:
             seen.add(fn.id)
-            keys = ("Timeout",) if "Timeout" in fn.raw.get("Properties", {}) else ()
+            keys = ("Timeout",) if "Timeout" in fn.props else ()
             yield at(fn, *keys, timeout=value, limit=f"{limit:g}", api=route.kind.upper())
 
 
@@ -372,7 +372,7 @@ def long_synchronous(t: Template) -> Iterator[Hit]:
     for fn in _fns(t):
         value = timeout(fn)
         if value is not None and value >= 600:
-            keys = ("Timeout",) if "Timeout" in fn.raw.get("Properties", {}) else ()
+            keys = ("Timeout",) if "Timeout" in fn.props else ()
             yield at(fn, *keys, timeout=value)
 
 
@@ -458,7 +458,7 @@ def arm64(t: Template) -> Iterator[Hit]:
         if not is_zip(fn) or not isinstance(runtime, str) or not runtime.startswith(_INTERPRETED):
             continue
         if "arm64" not in as_list(fn.props.get("Architectures")):
-            keys = ("Architectures",) if "Architectures" in fn.raw.get("Properties", {}) else ()
+            keys = ("Architectures",) if "Architectures" in fn.props else ()
             yield at(fn, *keys, runtime=runtime)
 
 
