@@ -270,3 +270,18 @@ def test_suppression_without_reason_is_an_error(tmp_path):
     assert result.returncode == 2
     assert f"{template}:7: resource 'Q': ignoring WA6000 needs a 'reason'" in result.stderr
     assert [f["check"] for f in json.loads(result.stdout)["findings"]].count("WA6000") == 1  # not silenced
+
+
+def test_pre_commit_hook_runs_review_on_templates():
+    import re
+
+    import yaml
+
+    from tests.helpers import ROOT
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "wa-assist-review" and hook["entry"] == "wa-assist review"
+    assert hook["language"] == "python" and hook["pass_filenames"] is True
+    pattern = re.compile(hook["files"])
+    assert all(pattern.search(p) for p in ("template.yaml", "infra/template.yml", "stack/template.json"))
+    assert not any(pattern.search(p) for p in ("config.yaml", ".github/workflows/ci.yml", "my-template.txt"))
