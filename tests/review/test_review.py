@@ -285,3 +285,35 @@ def test_pre_commit_hook_runs_review_on_templates():
     pattern = re.compile(hook["files"])
     assert all(pattern.search(p) for p in ("template.yaml", "infra/template.yml", "stack/template.json"))
     assert not any(pattern.search(p) for p in ("config.yaml", ".github/workflows/ci.yml", "my-template.txt"))
+
+
+def test_language_extensions_anchors_and_no_templates(tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\n"
+        "Resources:\n"
+        "  Fn::ForEach::Queues:\n"
+        "    - Name\n"
+        "    - [Orders, Payments]\n"
+        "    - ${Name}Queue:\n"
+        "        Type: AWS::SQS::Queue\n"
+        "  Base: &queue\n"
+        "    Type: AWS::SQS::Queue\n"
+        "  Copy:\n"
+        "    <<: *queue\n"
+    )
+    report = review_paths([template])
+    assert report.errors == []
+    assert {(f.check, f.resource) for f in report.findings if f.check == "WA6000"} == {("WA6000", "Base"), ("WA6000", "Copy")}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("review", str(empty))
+    assert result.returncode == 2 and f"no templates found in {empty}" in result.stderr
+
+
+def test_bad_profile_is_bad_input(tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text("scenario: spaceship\n")
+    result = run_cli("review", str(REALISTIC / "crud-api.yaml"), "--profile", str(profile))
+    assert result.returncode == 2
+    assert "spaceship" in result.stderr and "Traceback" not in result.stderr

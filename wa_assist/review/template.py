@@ -112,7 +112,13 @@ def _mapping(node: yaml.Node, loc: Loc, lines: dict[Loc, int], constructor: Any)
         if not isinstance(key_node, yaml.ScalarNode) or (key_node.tag or "").startswith("!"):
             raise _Bad("mapping keys must be plain scalars", key_node)
         if key_node.tag == "tag:yaml.org,2002:merge":
-            raise _Bad("merge keys (<<) are not supported by CloudFormation", key_node)
+            merged = _build(value_node, loc, lines, constructor)
+            for source in merged if isinstance(merged, list) else [merged]:
+                if not isinstance(source, dict):
+                    raise _Bad("a merge key (<<) takes a mapping or a list of mappings", value_node)
+                for k, v in source.items():
+                    result.setdefault(k, v)
+            continue
         key = _scalar(key_node, constructor)
         if not isinstance(key, (str, int, float, bool)) or key is None:
             raise _Bad("mapping keys must be plain scalars", key_node)
@@ -404,6 +410,8 @@ def load(path: Path) -> Template:
             path, "not a CloudFormation template: it has no 'Resources' mapping of logical ids to resources", line
         )
     for rid, body in resources.items():
+        if str(rid).startswith("Fn::ForEach::"):
+            continue  # AWS::LanguageExtensions expands these at deploy time
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             raise TemplateError(
                 path,
