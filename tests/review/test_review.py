@@ -304,7 +304,10 @@ def test_language_extensions_anchors_and_no_templates(tmp_path):
     )
     report = review_paths([template])
     assert report.errors == []
-    assert {(f.check, f.resource) for f in report.findings if f.check == "WA6000"} == {("WA6000", "Base"), ("WA6000", "Copy")}
+    assert {(f.check, f.resource) for f in report.findings if f.check == "WA6000"} == {
+        ("WA6000", "Base"),
+        ("WA6000", "Copy"),
+    }
     empty = tmp_path / "empty"
     empty.mkdir()
     result = run_cli("review", str(empty))

@@ -214,7 +214,14 @@ def check_template(
             continue
         info = catalogue.checks[cid]
         seen: set[tuple[str, tuple[Any, ...]]] = set()
-        for hit in detect(t):
+        try:
+            hits = list(detect(t))
+        except Exception as exc:  # a bug in one check must not stop the review of the rest
+            errors.append(
+                TemplateError(t.path, f"check {cid} could not evaluate this template ({exc!r}); please report it")
+            )
+            continue
+        for hit in hits:
             if (hit.resource, hit.path) in seen:
                 continue
             seen.add((hit.resource, hit.path))

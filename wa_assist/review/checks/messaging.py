@@ -17,7 +17,7 @@ from wa_assist.review.checks.common import (
     timeout,
 )
 from wa_assist.review.registry import Hit, detection
-from wa_assist.review.template import Resource, Template, get, ref_id, refs_in
+from wa_assist.review.template import Resource, Template, as_list, get, ref_id, refs_in
 
 _STREAM_EVENTS = ("Kinesis", "DynamoDB", "MSK", "SelfManagedKafka")
 
@@ -126,11 +126,11 @@ _BATCH_DEFAULTS = {"SQS": 10, "Kinesis": 100, "DynamoDB": 100}
 def partial_batch(t: Template) -> Iterator[Hit]:
     for e in t.events(*_BATCH_DEFAULTS):
         size = e.props.get("BatchSize", _BATCH_DEFAULTS[e.type])
-        if size != 1 and "ReportBatchItemFailures" not in (e.props.get("FunctionResponseTypes") or []):
+        if size != 1 and "ReportBatchItemFailures" not in as_list(e.props.get("FunctionResponseTypes")):
             yield at_event(e, size=size)
     for esm in t.of_type("AWS::Lambda::EventSourceMapping"):
         size = esm.props.get("BatchSize", 10)
-        if size != 1 and "ReportBatchItemFailures" not in (esm.props.get("FunctionResponseTypes") or []):
+        if size != 1 and "ReportBatchItemFailures" not in as_list(esm.props.get("FunctionResponseTypes")):
             yield at(esm, size=size, event=esm.id)
 
 

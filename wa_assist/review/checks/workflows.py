@@ -149,6 +149,7 @@ def _wait_loop(mapping: dict[str, Any]) -> str | None:
                 continue
             seen.add((current, kinds))
             kind = mapping[current].get("Type")
+            kind = kind if isinstance(kind, str) else ""
             stack.extend((n, kinds | {kind}) for n in _edges(mapping[current]))
     return None
 
@@ -191,6 +192,7 @@ def standard_for_short_work(t: Template) -> Iterator[Hit]:
             continue
         events = sm.props.get("Events")
         types = {get(e, "Type") for e in events.values()} if isinstance(events, dict) else set()
+        types = {kind for kind in types if isinstance(kind, str)}
         if not types & set(_HIGH_VOLUME_EVENTS):
             continue
         long_running = False
