@@ -82,6 +82,23 @@ def policy_templates(fn: Resource) -> Iterator[tuple[str, Any]]:
                 yield name, params
 
 
+def connected(t: Template, fn: Resource, permission: str = "Write") -> set[str]:
+    """Resources a SAM connector lets ``fn`` reach with ``permission`` (embedded ``Connectors`` or a resource)."""
+    found: set[str] = set()
+    links: list[tuple[Any, Any]] = []
+    embedded = fn.raw.get("Connectors")  # a resource attribute, beside Properties
+    for conn in embedded.values() if isinstance(embedded, dict) else []:
+        props = get(conn, "Properties", default={})
+        links.append((props.get("Destination") if isinstance(props, dict) else None, get(props, "Permissions")))
+    for conn in t.of_type("AWS::Serverless::Connector"):
+        if get(conn.props, "Source", "Id") == fn.id:
+            links.append((conn.props.get("Destination"), conn.props.get("Permissions")))
+    for destination, permissions in links:
+        if permission in as_list(permissions):
+            found |= {d["Id"] for d in as_list(destination) if isinstance(d, dict) and isinstance(d.get("Id"), str)}
+    return found
+
+
 def actions(statement: dict[str, Any]) -> list[str]:
     return [a for a in as_list(statement.get("Action")) if isinstance(a, str)]
 

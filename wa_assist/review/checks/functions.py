@@ -14,6 +14,7 @@ from wa_assist.review.checks.common import (
     actions,
     at,
     at_event,
+    connected,
     env_vars,
     is_zip,
     policy_templates,
@@ -325,7 +326,9 @@ _WRITE_ACTIONS = {
 _SOURCE_PROP = {"S3": "Bucket", "SQS": "Queue", "SNS": "Topic"}
 
 
-def _writes_to(fn: Resource, kind: str, target: str) -> bool:
+def _writes_to(t: Template, fn: Resource, kind: str, target: str) -> bool:
+    if target in connected(t, fn, "Write"):
+        return True
     for name, params in policy_templates(fn):
         if name in _WRITE_TEMPLATES[kind] and target in refs_in(params):
             return True
@@ -343,7 +346,7 @@ def recursion(t: Template) -> Iterator[Hit]:
             yield at(fn, "RecursiveLoop", source="its RecursiveLoop setting, which turns off loop detection")
     for e in t.events("S3", "SQS", "SNS"):
         target = ref_id(e.props.get(_SOURCE_PROP[e.type]))
-        if not target or not _writes_to(e.function, e.type, target):
+        if not target or not _writes_to(t, e.function, e.type, target):
             continue
         if e.type == "S3" and get(e.props, "Filter", "S3Key", "Rules"):
             continue  # a prefix or suffix filter is how writes are kept out of the trigger
@@ -357,6 +360,7 @@ def lambda_chaining(t: Template) -> Iterator[Hit]:
             continue
         others = {r.id for r in _fns(t) if r is not fn}
         called: set[str] = set()
+        called |= connected(t, fn, "Write") & others
         for name, params in policy_templates(fn):
             if name == "LambdaInvokePolicy":
                 called |= refs_in(params) & others
