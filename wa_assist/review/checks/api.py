@@ -95,9 +95,22 @@ def _auth(route: Route) -> tuple[bool, bool]:
         protected = True
     if get(route.api_props, "Domain", "MutualTlsAuthentication") is not None:
         protected = True
+    if route.api is not None and _openapi_auth(route.api_props):
+        protected = True
     if route.event.props.get("Auth", {}) and get(event_auth, "InvokeRole") is not None and authorizer == "AWS_IAM":
         protected = True
     return api_key, protected
+
+
+_OPENAPI_AUTH = ('"security"', "x-amazon-apigateway-authorizer", "x-amazon-apigateway-auth", '"securitySchemes"')
+
+
+def _openapi_auth(api_props: dict[str, Any]) -> bool:
+    """The API's own OpenAPI definition may carry its authorization: a file we do not read, or security blocks."""
+    if api_props.get("DefinitionUri") is not None:
+        return True
+    body = api_props.get("DefinitionBody")
+    return body is not None and any(marker in json.dumps(body) for marker in _OPENAPI_AUTH)
 
 
 def _raw_method_auth(t: Template, method: Any) -> tuple[bool, bool]:
@@ -198,8 +211,9 @@ def request_validation(t: Template) -> Iterator[Hit]:
     for route in routes(t):
         if route.kind != "rest" or route.method not in (*_BODY_METHODS, "ANY"):
             continue
-        if route.api is not None and "x-amazon-apigateway-request-validator" in json.dumps(
-            route.api.props.get("DefinitionBody", {})
+        if route.api is not None and (
+            "x-amazon-apigateway-request-validator" in json.dumps(route.api.props.get("DefinitionBody", {}))
+            or route.api.props.get("DefinitionUri") is not None
         ):
             continue
         model = route.event.props.get("RequestModel")

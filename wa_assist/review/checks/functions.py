@@ -111,14 +111,24 @@ def _log_groups(t: Template) -> tuple[set[str], set[str], set[str]]:
     return ids, refs, names
 
 
+def _sub_pattern(value: Any) -> str | None:
+    """The pattern of ``!Sub "..."`` (without variables), so two Subs can be compared."""
+    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        return str(value["Fn::Sub"])
+    return None
+
+
 @detection("WA1004")
 def log_retention(t: Template) -> Iterator[Hit]:
     ids, refs, names = _log_groups(t)
+    patterns = {_sub_pattern(lg.props.get("LogGroupName")) for lg in t.of_type("AWS::Logs::LogGroup") if lg.props.get("RetentionInDays") is not None}
     for fn in _fns(t):
         if fn.id in refs:
             continue
         name = fn.props.get("FunctionName")
         if isinstance(name, str) and f"/aws/lambda/{name}" in names:
+            continue
+        if _sub_pattern(name) is not None and f"/aws/lambda/{_sub_pattern(name)}" in patterns:
             continue
         group = get(fn.props, "LoggingConfig", "LogGroup")
         if group is not None and (refs_in(group) & ids or (isinstance(group, str) and group in names)):
