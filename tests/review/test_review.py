@@ -320,3 +320,36 @@ def test_bad_profile_is_bad_input(tmp_path):
     result = run_cli("review", str(REALISTIC / "crud-api.yaml"), "--profile", str(profile))
     assert result.returncode == 2
     assert "spaceship" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_suppressions_written_for_cfn_lint_and_checkov_are_honoured(tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Queue:\n"
+        "    Type: AWS::SQS::Queue\n"
+        "    Metadata:\n"
+        "      cfn-lint: {config: {ignore_checks: [ES6000]}}\n"
+        "  Fn:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Metadata:\n"
+        "      checkov:\n"
+        "        skip:\n"
+        "          - {id: CKV_AWS_116, comment: failures are retried by the caller}\n"
+        "    Properties: {Handler: a.b, Runtime: python3.12, Role: arn:aws:iam::1:role/r, Code: {ZipFile: x}}\n"
+        "  Perm:\n"
+        "    Type: AWS::Lambda::Permission\n"
+        "    Properties: {FunctionName: !Ref Fn, Action: lambda:InvokeFunction, Principal: sns.amazonaws.com}\n"
+        "  Api:\n"
+        "    Type: AWS::Serverless::Api\n"
+        "    Metadata:\n"
+        "      checkov: {skip: [{id: CKV_AWS_76, comment: logs go to the platform account}]}\n"
+        "    Properties: {StageName: prod}\n"
+    )
+    report = review_paths([template])
+    reasons = {(s.finding.check, s.finding.resource): s.reason for s in report.suppressed}
+    assert reasons[("WA6000", "Queue")] == "cfn-lint ignore_checks ES6000 in the resource's Metadata"
+    assert ("WA6000", "Queue") not in _checks(report)
+    assert ("WA1007", "Perm") in _checks(report)  # the checkov skip is on Fn, the finding on its permission
+    assert reasons[("WA2000", "Api")] == "checkov skip CKV_AWS_76: logs go to the platform account"
+    assert ("WA2002", "Api") in _checks(report)  # a skip of one checkov id suppresses only its own check

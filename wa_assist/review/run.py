@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -164,10 +165,40 @@ def _walk(folder: Path, files: list[Path], errors: list[TemplateError], ancestor
 # --------------------------------------------------------------------------- running
 
 
+_CKV = re.compile(r"CKV2?_AWS_[0-9]+")
+
+
+def _other_linters(r: Any, catalogue: Catalogue, out: dict[tuple[str, str], str]) -> None:
+    """Suppressions written for cfn-lint (``ignore_checks``) or checkov (``skip``) of the same finding."""
+    ignore_checks = (
+        r.metadata.get("cfn-lint", {}).get("config", {}) if isinstance(r.metadata.get("cfn-lint"), dict) else {}
+    )
+    ignore_checks = ignore_checks.get("ignore_checks") if isinstance(ignore_checks, dict) else None
+    for rule in ignore_checks if isinstance(ignore_checks, list) else []:
+        if not isinstance(rule, str):
+            continue
+        for cid, info in catalogue.checks.items():
+            if rule == f"{_LEVEL[info.severity]}{cid}" or f"serverless-rules {rule}" in info.also_reported_by:
+                out.setdefault((r.id, cid), f"cfn-lint ignore_checks {rule} in the resource's Metadata")
+    skips = r.metadata.get("checkov", {}).get("skip") if isinstance(r.metadata.get("checkov"), dict) else None
+    for skip in skips if isinstance(skips, list) else []:
+        ckv = skip.get("id") if isinstance(skip, dict) else None
+        if not isinstance(ckv, str):
+            continue
+        for cid, info in catalogue.checks.items():
+            if any(ckv in _CKV.findall(other) for other in info.also_reported_by if other.startswith("checkov ")):
+                out.setdefault((r.id, cid), f"checkov skip {ckv}: {skip.get('comment') or 'no comment'}")
+
+
+_LEVEL = {"high": "E", "medium": "W", "low": "I"}
+
+
 def _suppressions(t: Template, catalogue: Catalogue, errors: list[TemplateError]) -> dict[tuple[str, str], str]:
-    """(resource, check) -> reason, from ``Metadata: wa-assist: ignore: [{id, reason}]``."""
+    """(resource, check) -> reason, from ``Metadata: wa-assist: ignore: [{id, reason}]``, then from the same
+    finding suppressed for cfn-lint (Serverless Rules ids) or checkov."""
     out: dict[tuple[str, str], str] = {}
     for r in t.resources.values():
+        _other_linters(r, catalogue, out)
         block = r.metadata.get("wa-assist")
         if block is None:
             continue

@@ -121,7 +121,11 @@ def _sub_pattern(value: Any) -> str | None:
 @detection("WA1004")
 def log_retention(t: Template) -> Iterator[Hit]:
     ids, refs, names = _log_groups(t)
-    patterns = {_sub_pattern(lg.props.get("LogGroupName")) for lg in t.of_type("AWS::Logs::LogGroup") if lg.props.get("RetentionInDays") is not None}
+    patterns = {
+        _sub_pattern(lg.props.get("LogGroupName"))
+        for lg in t.of_type("AWS::Logs::LogGroup")
+        if lg.props.get("RetentionInDays") is not None
+    }
     for fn in _fns(t):
         if fn.id in refs:
             continue
