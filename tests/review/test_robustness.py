@@ -56,3 +56,30 @@ def test_a_failing_check_is_reported_and_the_others_still_run():
     findings, _, errors = check_template(load(REALISTIC / "websocket-chat.yaml"), load_catalogue(), detections)
     assert [f.check for f in findings] == ["WA1006"]
     assert len(errors) == 1 and "check WA1000 could not evaluate this template" in errors[0].message
+
+
+def test_policy_templates_are_expanded_as_sam_defines_them():
+    from wa_assist.review.checks.common import expanded_statements
+    from wa_assist.review.template import refs_in
+
+    t = Template.from_data(
+        {
+            "Resources": {
+                "Fn": {
+                    "Type": "AWS::Serverless::Function",
+                    "Properties": {
+                        "Policies": [
+                            {"S3CrudPolicy": {"BucketName": {"Ref": "Uploads"}}},
+                            {"S3CrudPolicy": {}},  # a missing parameter: SAM rejects it, nothing to expand
+                            {"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]},
+                        ]
+                    },
+                }
+            }
+        }
+    )
+    found, complete = expanded_statements(t.resources["Fn"])
+    assert complete is False
+    puts = [st for st in found if "s3:PutObject" in st.get("Action", [])]
+    assert puts and "Uploads" in refs_in(puts[0]["Resource"])
+    assert any(st.get("Action") == "sqs:SendMessage" for st in found)

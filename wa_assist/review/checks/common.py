@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from wa_assist.review.registry import Hit
@@ -97,6 +100,47 @@ def connected(t: Template, fn: Resource, permission: str = "Write") -> set[str]:
         if permission in as_list(permissions):
             found |= {d["Id"] for d in as_list(destination) if isinstance(d, dict) and isinstance(d.get("Id"), str)}
     return found
+
+
+def expanded_statements(fn: Resource) -> tuple[list[dict[str, Any]], bool]:
+    """A SAM function's inline statements plus its policy templates expanded as SAM expands them (the template
+    definitions SAM ships, with the function's parameter values in place of their Refs), and whether every
+    template could be expanded."""
+    out = list(sam_statements(fn))
+    complete = True
+    for name, params in policy_templates(fn):
+        definition = _policy_templates().get(name)
+        values = params if isinstance(params, dict) else {}
+        if not isinstance(definition, dict) or any(p not in values for p in definition.get("Parameters", {})):
+            complete = False  # unknown to this SAM version, or missing parameters SAM would reject
+            continue
+        out.extend(statements(_with_parameters(definition.get("Definition"), values)))
+    return out, complete
+
+
+def _with_parameters(value: Any, values: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("Ref"), str) and value["Ref"] in values:
+            return values[value["Ref"]]
+        return {k: _with_parameters(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_parameters(v, values) for v in value]
+    return value
+
+
+@functools.cache
+def _policy_templates() -> dict[str, Any]:
+    """SAM's policy template definitions, from the data aws-sam-translator ships (a JSON file, read once)."""
+    try:
+        from samtranslator import policy_templates_data
+    except ImportError:  # pragma: no cover - a runtime dependency; without it templates stay unexpanded
+        return {}
+    try:
+        data = json.loads(Path(policy_templates_data.POLICY_TEMPLATES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # pragma: no cover - a broken installation
+        return {}
+    templates = data.get("Templates") if isinstance(data, dict) else None
+    return templates if isinstance(templates, dict) else {}
 
 
 def actions(statement: dict[str, Any]) -> list[str]:

@@ -16,8 +16,8 @@ from wa_assist.review.checks.common import (
     at_event,
     connected,
     env_vars,
+    expanded_statements,
     is_zip,
-    policy_templates,
     prop_path,
     routes,
     sam_policies,
@@ -327,28 +327,23 @@ def concurrency_cap(t: Template) -> Iterator[Hit]:
             yield at(fn, "VpcConfig", backend="resources in its VPC")
 
 
-_WRITE_TEMPLATES = {
-    "S3": ("S3CrudPolicy", "S3WritePolicy", "S3FullAccessPolicy"),
-    "SQS": ("SQSSendMessagePolicy",),
-    "SNS": ("SNSPublishMessagePolicy", "SNSCrudPolicy"),
-}
-_WRITE_ACTIONS = {
-    "S3": ("s3:PutObject", "s3:*", "*"),
-    "SQS": ("sqs:SendMessage", "sqs:*", "*"),
-    "SNS": ("sns:Publish", "sns:*", "*"),
-}
+_WRITES = {"S3": ("s3:PutObject",), "SQS": ("sqs:SendMessage",), "SNS": ("sns:Publish",)}
+
+
+def _grants(action: str, wanted: str) -> bool:
+    """Whether the IAM action pattern ``action`` (``s3:*``, ``sqs:SendMessage*``) covers ``wanted``."""
+    return re.fullmatch(re.escape(action).replace(r"\*", ".*"), wanted, re.I) is not None
+
+
 _SOURCE_PROP = {"S3": "Bucket", "SQS": "Queue", "SNS": "Topic"}
 
 
 def _writes_to(t: Template, fn: Resource, kind: str, target: str) -> bool:
     if target in connected(t, fn, "Write"):
         return True
-    for name, params in policy_templates(fn):
-        if name in _WRITE_TEMPLATES[kind] and target in refs_in(params):
-            return True
-    for st in sam_statements(fn):
-        allows = st.get("Effect", "Allow") == "Allow" and any(a in _WRITE_ACTIONS[kind] for a in actions(st))
-        if allows and target in refs_in(st.get("Resource")):
+    for st in expanded_statements(fn)[0]:
+        writes = any(_grants(a, w) for a in actions(st) for w in _WRITES[kind])
+        if st.get("Effect", "Allow") == "Allow" and writes and target in refs_in(st.get("Resource")):
             return True
     return False
 
@@ -375,11 +370,8 @@ def lambda_chaining(t: Template) -> Iterator[Hit]:
         others = {r.id for r in _fns(t) if r is not fn}
         called: set[str] = set()
         called |= connected(t, fn, "Write") & others
-        for name, params in policy_templates(fn):
-            if name == "LambdaInvokePolicy":
-                called |= refs_in(params) & others
-        for st in sam_statements(fn):
-            if any(a in ("lambda:InvokeFunction", "lambda:*") for a in actions(st)):
+        for st in expanded_statements(fn)[0]:
+            if any(_grants(a, "lambda:InvokeFunction") for a in actions(st)):
                 called |= refs_in(st.get("Resource")) & others
         if called:
             yield at(fn, "Policies", callee=", ".join(sorted(called)))
@@ -480,13 +472,21 @@ def arm64(t: Template) -> Iterator[Hit]:
             yield at(fn, *keys, runtime=runtime)
 
 
-_PASS_THROUGH = {
-    "SQSSendMessagePolicy",
-    "SNSPublishMessagePolicy",
-    "EventBridgePutEventsPolicy",
-    "DynamoDBWritePolicy",
-    "StepFunctionsExecutionPolicy",
-    "KinesisCrudPolicy",
+_PASS_THROUGH = re.compile(
+    r"^(sqs:SendMessage\*?|sqs:SendMessageBatch|sqs:GetQueue(Url|Attributes)|sns:Publish|events:PutEvents|"
+    r"dynamodb:(PutItem|UpdateItem|BatchWriteItem|DescribeTable)|states:Start(Sync)?Execution|"
+    r"kinesis:PutRecords?|firehose:PutRecord(Batch)?)$"
+)
+
+
+_SERVICE_NAMES = {
+    "sqs": "SQS",
+    "sns": "SNS",
+    "events": "EventBridge",
+    "dynamodb": "DynamoDB",
+    "states": "Step Functions",
+    "kinesis": "Kinesis",
+    "firehose": "Firehose",
 }
 
 
@@ -497,9 +497,13 @@ def pass_through(t: Template) -> Iterator[Hit]:
         if fn.id not in fronted or fn.props.get("Role") is not None:
             continue
         policies = sam_policies(fn)
-        names = [name for name, _ in policy_templates(fn)]
-        if policies and len(names) == len(policies) and set(names) <= _PASS_THROUGH:
-            yield at(fn, "Policies", policies=", ".join(names))
+        found, complete = expanded_statements(fn)
+        granted = [a for st in found for a in actions(st)]
+        if not policies or not complete or any(isinstance(p, str) for p in policies) or not granted:
+            continue
+        if all(_PASS_THROUGH.match(a) for a in granted):
+            services = sorted({_SERVICE_NAMES.get(a.split(":")[0], a.split(":")[0]) for a in granted})
+            yield at(fn, "Policies", policies="call " + " and ".join(services))
 
 
 @detection("WA9033")
@@ -511,14 +515,8 @@ def vpc_endpoints(t: Template) -> Iterator[Hit]:
     for fn in t.of_type(SAM_FN):
         if fn.props.get("VpcConfig") is None:
             continue
-        services = {name[:2].lower() for name, _ in policy_templates(fn) if name.startswith(("S3", "DynamoDB", "SQS"))}
-        services |= {
-            a.split(":")[0][:2]
-            for st in sam_statements(fn)
-            for a in actions(st)
-            if a.startswith(("s3:", "dynamodb:", "sqs:"))
-        }
-        if services:
+        granted = [a for st in expanded_statements(fn)[0] for a in actions(st)]
+        if any(a.lower().startswith(("s3:", "dynamodb:", "sqs:")) for a in granted):
             yield at(fn, "VpcConfig")
 
 
