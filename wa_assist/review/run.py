@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wa_assist.errors import UserError
 from wa_assist.review.catalogue import Catalogue, CheckInfo, load_catalogue
 from wa_assist.review.registry import Detection, Hit
 from wa_assist.review.template import Template, TemplateError, load
@@ -350,7 +351,9 @@ def review_paths(
     )
 
 
-class UnknownCheck(Exception):
+class UnknownCheck(UserError):
+    """An --ignore (or ignore=) id that names no check."""
+
     def __init__(self, ids: list[str], catalogue: Catalogue):
         self.ids = ids
         super().__init__(
