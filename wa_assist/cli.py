@@ -308,6 +308,35 @@ def _recommend(p: argparse.ArgumentParser) -> None:
 
 
 @command(
+    "review",
+    "wa_assist.commands.review:run",
+    "review SAM or CloudFormation templates against the lens",
+    "Check templates against the Serverless Lens: findings with the file, line and resource, a fix with a\n"
+    "SAM snippet, and the Well-Architected risk of each lens question. A resource opts out of a check in\n"
+    "its Metadata (wa-assist: {ignore: [{id: CHECK, reason: ...}]}); suppressions are reported.\n"
+    "Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 for bad input.",
+    [
+        "wa-assist review template.yaml",
+        "wa-assist review . --format sarif > review.sarif",
+        "wa-assist review infra/ --profile svc.yaml --fail-on medium --ignore WA9029",
+    ],
+)
+def _review(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a template, or a folder searched for templates")
+    p.add_argument("--profile", metavar="FILE", help="workload profile: practices that do not apply are not missing")
+    add_choice(p, "--format", "format", ("table", "markdown", "json", "sarif"), "output format", default="table")
+    add_choice(
+        p,
+        "--fail-on",
+        "severity",
+        ("high", "medium", "low", "never"),
+        "exit 1 when a finding is at or above it",
+        default="high",
+    )
+    p.add_argument("--ignore", action="append", default=[], metavar="CHECK", help="leave out a check (repeatable)")
+
+
+@command(
     "new",
     "wa_assist.commands.new:run",
     "generate a SAM project from a profile",

@@ -294,6 +294,15 @@ class _Checker:
         for name in sorted(names - known):
             self.report(key, sub, f"expression names '{name}', which is neither a profile field nor a decision", entry)
 
+    def checks(self, key: str, entry: Entry, seen: dict[str, str]) -> None:
+        """Template check ids are unique across the knowledge base (their detections are keyed by them)."""
+        for i, check in enumerate(entry.checks):
+            if check.id in seen:
+                self.report(
+                    key, ("checks", i, "id"), f"duplicate check id; first in entry '{seen[check.id]}'", entry.id
+                )
+            seen.setdefault(check.id, entry.id)
+
     def run(self) -> None:
         kb = self.kb
         for q in kb.questions:
@@ -308,6 +317,7 @@ class _Checker:
                 self.report(key, ("default",), problem)
             self.expression(key, ("default",), d.default)
         fields = set(kb.question_ids)
+        seen_checks: dict[str, str] = {}
         for entry in kb.entries.values():
             key = f"entry:{entry.id}"
             for i, rid in enumerate(entry.related):
@@ -332,6 +342,7 @@ class _Checker:
                         f"a practice of lens question '{lq.id}' belongs to the {lq.pillar.value} pillar; list it in 'pillars'",
                         entry.id,
                     )
+            self.checks(key, entry, seen_checks)
             advice = entry.advice
             if advice is None:
                 continue

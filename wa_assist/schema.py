@@ -125,6 +125,35 @@ class Advice(Strict):
         return value
 
 
+# --------------------------------------------------------------------------- template checks
+
+
+CheckId = Annotated[str, StringConstraints(pattern=r"^WA[0-9]{4}$")]
+ResourceKind = Annotated[str, StringConstraints(pattern=r"^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+|event:[A-Za-z0-9]+)$")]
+
+
+class CheckFix(Strict):
+    text: str = Field(min_length=10, description="What to change, in a sentence or two.")
+    sam: str = Field(min_length=10, description="A SAM template snippet that passes the check.")
+
+
+class Check(Strict):
+    """A static check of a SAM/CloudFormation template that verifies the practice it sits in.
+
+    Its detection is Python, registered under the same id (``wa_assist.review``); ``resources`` names what
+    it looks at (CloudFormation/SAM types, or ``event:<Type>`` for SAM events): a template without any of them
+    is outside the check's reach, so the practice is not applicable there.
+    """
+
+    id: CheckId
+    title: str = Field(min_length=5, max_length=100)
+    severity: Priority
+    resources: list[ResourceKind] = Field(min_length=1)
+    message: str = Field(min_length=10, description="The finding; {resource} and the detection's fields fill in.")
+    fix: CheckFix
+    also_reported_by: list[str] = Field(default_factory=list, description="The same finding in other tools' ids.")
+
+
 class Entry(Strict):
     id: Id
     kind: Kind
@@ -143,11 +172,14 @@ class Entry(Strict):
     references: list[Reference] = Field(default_factory=list)
     lens: LensRef | None = None
     advice: Advice | None = None
+    checks: list[Check] = Field(default_factory=list, description="Template checks that verify the practice.")
 
     @model_validator(mode="after")
     def _practice_rules(self) -> Entry:
         if self.lens is not None and self.kind is not Kind.practice:
             raise ValueError("only a practice can carry a 'lens' reference")
+        if self.checks and self.lens is None:
+            raise ValueError("only a practice of the lens (with 'lens') can carry 'checks'")
         if self.id in self.related:
             raise ValueError("an entry cannot be related to itself")
         return self

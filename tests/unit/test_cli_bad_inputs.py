@@ -46,6 +46,12 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["interview", "--profile", "/no/such/dir/draft.yaml"], "the folder /no/such/dir does not exist"),
     (["interview", "--profile", "{tmp}/draft.toml"], "must end with '.yaml', '.yml' or '.json'"),
     (["interview", "--profile", "{tmp}/full"], "is a folder"),
+    # review
+    (["review"], "the following arguments are required: PATH"),
+    (["review", "{missing}"], "{missing}"),
+    (["review", "{tmp}/a-file"], "a-file"),
+    (["review", "{tmp}/full", "--format", "xml"], "'xml' is not a format"),
+    (["review", "{tmp}/full", "--fail-on", "hihg"], "did you mean 'high'?"),
     # ask
     (["ask"], "the question is empty"),
     (["ask", "??"], "the question is empty"),
