@@ -65,9 +65,13 @@ class TemplateBytecodeCache(FileSystemBytecodeCache):
     def __init__(self, directory: str, environment: Environment) -> None:
         super().__init__(directory, "wa-assist-%s.cache")
         self._environment = environment
+        self._fingerprint: str | None = None
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        key = hashlib.sha256(environment_fingerprint(self._environment).encode("utf-8"))
+        # The environment is complete by the first lookup (extensions load last), and stays as it is.
+        if self._fingerprint is None:
+            self._fingerprint = environment_fingerprint(self._environment)
+        key = hashlib.sha256(self._fingerprint.encode("utf-8"))
         key.update(b"\0" + name.encode("utf-8"))
         return key.hexdigest()
 
