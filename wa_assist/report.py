@@ -13,8 +13,8 @@ from rich.text import Text
 from wa_assist.engine import PILLAR_ORDER, Recommendation, Result
 from wa_assist.schema import Pillar
 
-_RISK_LABEL = {"high": "High risk", "medium": "Medium risk", "none": "No risk"}
-_RISK_STYLE = {"high": "bold red", "medium": "yellow", "none": "green"}
+_RISK_LABEL = {"high": "High risk", "medium": "Medium risk", "unverified": "Unverified", "none": "No risk"}
+_RISK_STYLE = {"high": "bold red", "medium": "yellow", "unverified": "cyan", "none": "green"}
 _PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 
 
@@ -99,12 +99,12 @@ def render_markdown(result: Result) -> str:
     out += ["", "## Risk summary", "", "| Pillar | Risk |", "|---|---|"]
     for pillar, level in result.risk["pillars"].items():
         out.append(f"| {_pillar_label(pillar)} | {_RISK_LABEL[level]} |")
-    out += ["", "| Lens question | Risk | Practices not in place |", "|---|---|---|"]
+    out += ["", "| Lens question | Risk | Practices not verified in place |", "|---|---|---|"]
     for q in result.risk["questions"].values():
         missing = [
             f"{p['id']} ({p['tier']}, {p['status']})"
             for p in q["practices"]
-            if p["status"] not in ("accepted", "not-applicable")
+            if p["status"] not in ("implemented", "not-applicable")
         ]
         out.append(f"| {_md_escape(q['title'])} | {_RISK_LABEL[q['risk']]} | {_md_escape(', '.join(missing)) or '-'} |")
     out += ["", "## Recommendations", ""]

@@ -23,7 +23,7 @@ def run(args: Any) -> int:
     except (KnowledgeError, SourceError) as exc:
         return _fail(str(exc))
     try:
-        profile = load_profile(args.profile, kb.questions)
+        profile = load_profile(args.profile, kb)
     except ProfileError as exc:
         count = len(exc.problems)
         return _fail(
@@ -40,11 +40,13 @@ def run(args: Any) -> int:
             lines.append(f"--reject {rid}: no entry with this id{hint}")
         return _fail("\n".join(lines))
     try:
-        result = recommend(kb, profile, rejected=frozenset(rejected))
+        result = recommend(
+            kb, profile, rejected=profile.rejected | set(rejected), accepted=profile.accepted - set(rejected)
+        )
     except EngineError as exc:
         return _fail(f"the knowledge base cannot be evaluated for this profile: {exc}")
 
-    for rid in result.unknown_rejections:
+    for rid in (r for r in result.unknown_rejections if r in rejected):
         print(
             f"wa-assist: note: --reject {rid}: it is not recommended for this profile, nothing to reject",
             file=sys.stderr,
