@@ -153,7 +153,9 @@ class InterviewScreen(Screen[None]):
             status.update("")
             return
         where = self.app.draft_where()
-        if self.session.unsaved():
+        if not store.exists() and not self.session.unsaved():
+            state = ("Nothing to save yet:", "")
+        elif self.session.unsaved():
             state = ("Unsaved", "bold $text-warning")
         else:
             state = ("Saved", "$text-success")
