@@ -296,16 +296,16 @@ class _Applied:
 
 
 def recommend(
-    kb: Any, profile: Profile, rejected: Iterable[str] = frozenset(), accepted: Iterable[str] = frozenset()
+    kb: Any, profile: Profile, rejected: Iterable[str] = frozenset(), accepted_ids: Iterable[str] = frozenset()
 ) -> Result:
     """Every recommendation for ``profile``, the resolved decisions, their conflicts and the lens risk.
 
-    Every recommendation not ``rejected`` is applied; ``accepted`` names the ones the user accepted,
-    which only the risk tells apart from the pending ones.
+    Every recommendation not ``rejected`` is applied; ``accepted_ids`` names the ones the user
+    accepted, which only the risk tells apart from the pending ones.
     """
     values = profile.values
     rejected_ids = set(rejected)
-    accepted_ids = set(accepted) - rejected_ids
+    chosen_ids = set(accepted_ids) - rejected_ids
     applied: list[_Applied] = []
     not_applicable: set[str] = set()
     for order, entry in enumerate(kb.entries.values()):
@@ -411,7 +411,7 @@ def recommend(
     rejected_recs = sorted((build(a) for a in refused), key=sort_key)
     applied_ids = {a.entry.id for a in applied}
     risk = assess_risk(
-        kb, {a.entry.id for a in accepted if a.entry.id in accepted_ids}, {a.entry.id for a in refused}, not_applicable
+        kb, {a.entry.id for a in accepted if a.entry.id in chosen_ids}, {a.entry.id for a in refused}, not_applicable
     )
     return Result(
         profile=profile,

@@ -221,7 +221,9 @@ def _choices(
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             problems.append(
-                ProfileProblem(source, line(key), key, f"bad value '{_show(raw)}'; allowed: a list of recommendation ids")
+                ProfileProblem(
+                    source, line(key), key, f"bad value '{_show(raw)}'; allowed: a list of recommendation ids"
+                )
             )
             found[key] = frozenset()
             continue
@@ -249,7 +251,10 @@ def _choices(
     if both:
         problems.append(
             ProfileProblem(
-                source, line("rejected"), "rejected", f"{', '.join(both)}: both accepted and rejected; keep it in one list"
+                source,
+                line("rejected"),
+                "rejected",
+                f"{', '.join(both)}: both accepted and rejected; keep it in one list",
             )
         )
     return found, problems
@@ -296,7 +301,10 @@ def profile_from_mapping(
         if key not in by_id and key not in CHOICE_KEYS:
             problems.append(
                 ProfileProblem(
-                    source, line(key), str(key), f"unknown key{_suggest(str(key), [*by_id, *CHOICE_KEYS])}; allowed keys: {known}"
+                    source,
+                    line(key),
+                    str(key),
+                    f"unknown key{_suggest(str(key), [*by_id, *CHOICE_KEYS])}; allowed keys: {known}",
                 )
             )
 

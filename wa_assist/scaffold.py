@@ -259,7 +259,7 @@ def new_project(
     if sets:
         prof = apply_overrides(prof, sets)
     refused = prof.rejected | set(reject)  # the profile's choices, and the command line's
-    result = recommend(kb, prof, rejected=refused, accepted=prof.accepted - refused)
+    result = recommend(kb, prof, rejected=refused, accepted_ids=prof.accepted - refused)
     answers = build_answers(prof.to_dict(), result)
     rendered = render(target, answers, force=force)
     return NewProject(

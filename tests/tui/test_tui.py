@@ -287,7 +287,9 @@ async def test_draft_saves_and_resumes_at_the_step_left(kb, tmp_path):
     async with resumed.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(resumed.screen, ResumeScreen)  # offered, not imposed
-        assert f"step 2 of {len(resumed.session.steps())} ({left_at})" in str(resumed.screen.query_one(".dialog").query("Static")[1].render())
+        assert f"step 2 of {len(resumed.session.steps())} ({left_at})" in str(
+            resumed.screen.query_one(".dialog").query("Static")[1].render()
+        )
         await pilot.press("r")
         await pilot.pause()
         screen = interview(resumed)
@@ -592,7 +594,11 @@ async def test_results_filter_search_and_bulk_choices(kb):
         await pilot.press(*"throttl")
         await pilot.pause()
         assert "rel-throttling" in listed() and len(listed()) < len(everything)
-        assert all("throttl" in " ".join([r.title, r.id, r.summary, *r.reasons]).lower() for r in everything if r.id in listed())
+        assert all(
+            "throttl" in " ".join([r.title, r.id, r.summary, *r.reasons]).lower()
+            for r in everything
+            if r.id in listed()
+        )
         await pilot.press("escape")  # leaves the search box, not the screen
         await pilot.pause()
         assert isinstance(app.screen, ResultsScreen) and app.focused is recs
@@ -619,7 +625,9 @@ async def test_risk_is_never_none_by_assumption_and_a_rejection_shows_at_once(kb
         await pilot.pause()
         counts = app.session.result().risk["pillar_counts"][required.pillars[0]]
         assert counts["accepted"] == 1  # accepted is told apart from pending
-        assert app.session.result().risk["pillars"][required.pillars[0]] == "unverified"  # not implemented by assumption
+        assert (
+            app.session.result().risk["pillars"][required.pillars[0]] == "unverified"
+        )  # not implemented by assumption
         await pilot.press("r")
         await pilot.pause()
         label = PILLAR_LABELS[required.pillars[0]]
@@ -711,6 +719,7 @@ async def test_search_accepts_rejects_and_jumps_to_a_recommendation(kb):
 async def test_command_palette_rejects_and_jumps_to_a_recommendation(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
+
         async def palette(text: str) -> None:
             await pilot.press("ctrl+p")
             await pilot.pause()

@@ -521,11 +521,11 @@ def test_risk_tells_pending_accepted_and_rejected_apart(kb):
     statuses = {p["status"] for q in pending.risk["questions"].values() for p in q["practices"]}
     assert "accepted" not in statuses and "pending" in statuses
     everything = {r.id for r in pending.recommendations}
-    accepted = recommend(kb, pending.profile, accepted=everything)
+    accepted = recommend(kb, pending.profile, accepted_ids=everything)
     assert set(accepted.risk["pillars"].values()) == {"unverified"}  # accepted is not verified in place
     counts = accepted.risk["pillar_counts"]["reliability"]
     assert counts["accepted"] > 0 and counts["pending"] == 0 and counts["rejected"] == 0
-    rejected = recommend(kb, pending.profile, rejected={"rel-throttling"}, accepted=everything)
+    rejected = recommend(kb, pending.profile, rejected={"rel-throttling"}, accepted_ids=everything)
     assert rejected.risk["pillars"]["reliability"] == "high"
     assert rejected.risk["pillar_counts"]["reliability"]["rejected"] == 1
     practices = [p for q in accepted.risk["questions"].values() for p in q["practices"]]

@@ -41,7 +41,7 @@ def run(args: Any) -> int:
         return _fail("\n".join(lines))
     try:
         result = recommend(
-            kb, profile, rejected=profile.rejected | set(rejected), accepted=profile.accepted - set(rejected)
+            kb, profile, rejected=profile.rejected | set(rejected), accepted_ids=profile.accepted - set(rejected)
         )
     except EngineError as exc:
         return _fail(f"the knowledge base cannot be evaluated for this profile: {exc}")

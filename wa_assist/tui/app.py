@@ -41,7 +41,7 @@ class WaAssistApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+c", "interrupt", show=False, priority=True),
         Binding("f1,question_mark", "help", "Help"),
-        Binding("ctrl+l,slash", "search", "Search"),
+        Binding("ctrl+l,slash", "search", "Search", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
@@ -104,10 +104,11 @@ class WaAssistApp(App[int]):
         label = self.step_label(step)
         if label is None and not store.autosaved:
             return  # the user's own profile, nothing to resume beyond step 1
-        self.push_screen(
-            ResumeScreen(shown_path(store.path), label, can_start_over=store.autosaved),
-            callback=lambda choice: self.call_later(self._resume, choice or "first", step),
-        )
+
+        def chosen(choice: str | None) -> None:
+            self.call_later(self._resume, choice or "first", step)
+
+        self.push_screen(ResumeScreen(shown_path(store.path), label, can_start_over=store.autosaved), callback=chosen)
 
     async def _resume(self, choice: str, step: str | None) -> None:
         from wa_assist.tui.screens.interview import InterviewScreen

@@ -174,7 +174,9 @@ def next_steps(dest: Path) -> list[str]:
             "deploys signed code (README: Code signing)",
         ]
     elif samconfig:
-        steps.append("`sam build && sam deploy --guided --config-env dev` deploys the dev stack (later without --guided)")
+        steps.append(
+            "`sam build && sam deploy --guided --config-env dev` deploys the dev stack (later without --guided)"
+        )
     else:
         steps.append("`sam build && sam deploy --guided` deploys the stack")
     steps.append(

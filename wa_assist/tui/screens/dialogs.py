@@ -36,7 +36,7 @@ class QuitScreen(ModalScreen[str]):
             yield Static(f"Your latest answers are not saved yet. Save them to {self.where} first?")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save and quit (s)", id="save", variant="primary", compact=True)
-                yield Button("Quit without saving (d)", id="discard", variant="error", compact=True)
+                yield Button("Quit, don't save (d)", id="discard", variant="error", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from wa_assist.errors import UserError
 from wa_assist.tui.services import Generated
 from wa_assist.tui.session import Session
+from wa_assist.tui.widgets.choice import MarkedCheckbox
 from wa_assist.tui.widgets.markdown_view import MarkdownView
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class GenerateScreen(Screen[None]):
             with Vertical(id="generate-form"):
                 yield Label("Destination folder", classes="prompt")
                 yield Input(value=f"./{self.session.name}", id="dest")
-                yield Checkbox(
+                yield MarkedCheckbox(
                     "Render into a non-empty folder (your files are never overwritten)", id="force", compact=True
                 )
                 yield Static(id="generate-choices")

@@ -32,6 +32,7 @@ class InterviewScreen(Screen[None]):
         Binding("ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "next", "Next", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+l", "app.search", "Search"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -104,11 +105,11 @@ class InterviewScreen(Screen[None]):
         self._refresh_progress()
         if preview:
             self.refresh_preview()
+        form.scroll_home(animate=False)
         visible = self.visible_fields()
         if visible:
             (visible[-1] if focus_last else visible[0]).focus_control()
             self._show_help(visible[-1] if focus_last else visible[0])
-        form.scroll_home(animate=False)
 
     def _refresh_visibility(self) -> None:
         for field in self.fields():
@@ -195,6 +196,7 @@ class InterviewScreen(Screen[None]):
             node = node.parent if isinstance(node.parent, Widget) else None
         if isinstance(node, QuestionField) and node.question.id != self._focused_question:
             self._show_help(node)
+            self.call_after_refresh(node.scroll_visible, animate=False)  # the prompt with its control
 
     @on(Button.Pressed, "#next")
     async def _next_pressed(self) -> None:

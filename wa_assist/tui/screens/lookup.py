@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -87,10 +87,14 @@ class SearchScreen(Screen[None]):
             self.query_one("#search-detail", MarkdownView).show("")
             return
         status.update(Content.styled(f"{len(self.hits)} results", "dim"))
-        results.add_options(
-            Option(Content.assemble((hit.title, "bold"), ("\n" + hit.kind, "dim")), id=hit.id) for hit in self.hits
-        )
+        results.add_options(Option(self._prompt(hit), id=hit.id) for hit in self.hits)
         results.highlighted = 0
+
+    def _prompt(self, hit: Any) -> Content:
+        kind = hit.kind
+        if self.app.is_recommended(hit.id):
+            kind += f" · recommended, {self.app.session.status(hit.id)}"
+        return Content.assemble((hit.title, "bold"), ("\n" + kind, "dim"))
 
     @on(OptionList.OptionHighlighted, "#search-results")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -122,6 +126,9 @@ class SearchScreen(Screen[None]):
         if entry_id is None:
             return
         self.app.set_recommendation(entry_id, status)
+        hit = next((h for h in self.hits if h.id == entry_id), None)
+        if hit is not None:
+            self.query_one("#search-results", OptionList).replace_option_prompt(entry_id, self._prompt(hit))
         self._show_detail(entry_id)
 
     def action_jump(self) -> None:

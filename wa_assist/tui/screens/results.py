@@ -34,6 +34,15 @@ MARK_WIDTH = 11  # the mark and the priority padded to 7: long titles wrap under
 ANY = "any"
 
 
+class RecommendationList(OptionList):
+    """The results list; tells its screen when its width changes, so titles wrap to it."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        if isinstance(screen, ResultsScreen):
+            screen.call_after_refresh(screen._rewrap)
+
+
 def matches(rec: Any, query: str) -> bool:
     """Whether every word of ``query`` is in the recommendation's title, id, summary or reasons."""
     text = " ".join([rec.title, rec.id, rec.summary, *rec.reasons]).lower()
@@ -53,7 +62,7 @@ class ResultsScreen(Screen[None]):
         Binding("R", "reject_shown", "Reject shown"),
         Binding("slash,ctrl+f", "find", "Filter"),
         Binding("g", "generate", "Generate"),
-        Binding("escape,ctrl+b", "back", "Back"),
+        Binding("escape,ctrl+b", "back", "Back", show=False),
     ]
 
     def __init__(self, session: Session, focus: str | None = None) -> None:
@@ -69,18 +78,25 @@ class ResultsScreen(Screen[None]):
             with Horizontal(id="rec-filters"):
                 yield Input(placeholder="Search the list (/)", id="rec-search", compact=True)
                 pillars = [(label, pillar) for pillar, label in PILLAR_LABELS.items()]
-                yield Select([("Every pillar", ANY), *pillars], value=ANY, allow_blank=False, id="pillar-filter", compact=True)
+                yield Select(
+                    [("Every pillar", ANY), *pillars], value=ANY, allow_blank=False, id="pillar-filter", compact=True
+                )
                 priorities = [("Any priority", ANY), ("High", "high"), ("Medium", "medium"), ("Low", "low")]
                 yield Select(priorities, value=ANY, allow_blank=False, id="priority-filter", compact=True)
-                statuses = [("Any status", ANY), ("Pending", "pending"), ("Accepted", "accepted"), ("Rejected", "rejected")]
+                statuses = [
+                    ("Any status", ANY),
+                    ("Pending", "pending"),
+                    ("Accepted", "accepted"),
+                    ("Rejected", "rejected"),
+                ]
                 yield Select(statuses, value=ANY, allow_blank=False, id="status-filter", compact=True)
         with Horizontal(id="results"):
-            yield OptionList(id="recs")
+            yield RecommendationList(id="recs")
             with Vertical(id="detail-column"):
                 yield RiskSummary(id="results-risk")
                 with VerticalScroll(id="detail"):
                     yield MarkdownView(id="rec-detail")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Recommendations"
@@ -202,7 +218,7 @@ class ResultsScreen(Screen[None]):
         result = self.session.result()
         counts = self.session.counts()
         total = sum(counts.values())
-        high = sum(1 for r in result.recommendations if r.priority == "high")
+        high = sum(1 for r in self.session.all_recommendations() if r.priority == "high")
         shown = len(self.shown())
         filtered = f"; {shown} shown" if shown != total else ""
         self.query_one("#results-headline", Static).update(
@@ -210,7 +226,6 @@ class ResultsScreen(Screen[None]):
                 (f"{total} recommendations", "bold"),
                 f" ({high} high): {counts['pending']} pending, {counts['accepted']} accepted, "
                 f"{counts['rejected']} rejected{filtered}",
-                ("   [✓] accepted  [✗] rejected  [ ] pending", "dim"),
             )
         )
         risk = result.risk or {}
@@ -246,11 +261,12 @@ class ResultsScreen(Screen[None]):
         rejected = status == "rejected"
         note = {
             "pending": "pending: the project applies it unless you reject it",
-            "accepted": "accepted",
+            "accepted": "accepted: the project applies it",
             "rejected": "rejected: the project leaves it out",
         }[status]
         lines = [
-            f"**{rec.priority.capitalize()} priority**, {note}. Press `a` to accept, `r` to reject, space to toggle.",
+            f"`{MARKS[status].strip()}` **{rec.priority.capitalize()} priority**, {note}. "
+            "`a` accepts, `r` rejects, space toggles; `A` and `R` do it for every one shown.",
             "",
             "## Why",
             "",

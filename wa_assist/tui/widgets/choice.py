@@ -15,7 +15,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.widgets import Checkbox, OptionList
 from textual.widgets.option_list import Option
 
 MARK_WIDTH = 4  # "(•) " and "[x] ": the description wraps under the label, not under the mark
@@ -138,3 +138,11 @@ class ChoiceList(OptionList):
             self.app.bell()
             return
         super().action_cursor_down()
+
+
+class MarkedCheckbox(Checkbox):
+    """A checkbox whose mark, ``[x]`` or ``[ ]``, says its state without colour."""
+
+    @property
+    def _button(self) -> Content:
+        return Content.styled("[x]" if self.value else "[ ]", "bold" if self.value else "")

@@ -94,7 +94,9 @@ class QuestionField(Vertical):
         yield Static("", classes="error")
 
     def focus_control(self) -> None:
-        self.query_one(f"#{self.control_id}").focus()
+        """Focus the control and bring the whole question, prompt first, into view."""
+        self.query_one(f"#{self.control_id}").focus(scroll_visible=False)
+        self.call_after_refresh(self.scroll_visible, animate=False, top=True)
 
     def _report(self, value: Any, problem: str | None) -> None:
         self.problem = problem

@@ -13,7 +13,12 @@ from textual.widgets import Static
 
 from wa_assist.tui.session import PILLAR_LABELS
 
-RISK_STYLE = {"high": "bold $text-error", "medium": "$text-warning", "unverified": "$text-accent", "none": "$text-success"}
+RISK_STYLE = {
+    "high": "bold $text-error",
+    "medium": "$text-warning",
+    "unverified": "$text-accent",
+    "none": "$text-success",
+}
 RISK_WORD = {"high": "high risk", "medium": "medium risk", "unverified": "unverified", "none": "no risk"}
 SHOWN_STATUSES = ("rejected", "pending", "accepted", "not-assessed", "implemented")
 
