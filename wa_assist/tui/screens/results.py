@@ -55,11 +55,11 @@ class ResultsScreen(Screen[None]):
     app: WaAssistApp
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_recommendation", "Toggle"),
-        Binding("a", "accept", "Accept", show=False),
-        Binding("r", "reject", "Reject", show=False),
-        Binding("A", "accept_shown", "Accept shown"),
-        Binding("R", "reject_shown", "Reject shown"),
+        Binding("space", "toggle_recommendation", "Toggle", show=False),
+        Binding("a", "accept", "Accept"),
+        Binding("r", "reject", "Reject"),
+        Binding("A", "accept_shown", "Accept shown", show=False),
+        Binding("R", "reject_shown", "Reject shown", show=False),
         Binding("slash,ctrl+f", "find", "Filter"),
         Binding("g", "generate", "Generate"),
         Binding("escape,ctrl+b", "back", "Back", show=False),
