@@ -198,13 +198,13 @@ class WaAssistApp(App[int]):
     def action_search(self) -> None:
         from wa_assist.tui.screens.lookup import SearchScreen
 
-        if not isinstance(self.screen, SearchScreen):
+        if not isinstance(self.screen, (SearchScreen, TooSmallScreen)):
             self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
         from wa_assist.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
             self.push_screen(HelpScreen())
 
     def action_interrupt(self) -> None:

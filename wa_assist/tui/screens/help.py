@@ -23,7 +23,7 @@ Applications Lens, then generate an AWS SAM project that implements them.
 | Key | Does |
 |---|---|
 | `f1`, or `?` outside a text box | this help |
-| `ctrl+l`, or `/` outside a text box | search the knowledge base |
+| `ctrl+l`, or `/` outside a text box | search the knowledge base (in the results, `/` searches the list) |
 | `ctrl+p` | command palette: jump to any entry, change the theme |
 | `ctrl+t` | light or dark theme |
 | `ctrl+q` | quit; with unsaved answers it asks first (save, quit without saving, cancel) |

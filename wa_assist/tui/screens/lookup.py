@@ -86,7 +86,7 @@ class SearchScreen(Screen[None]):
             status.update(Content.styled(f"No entries match {query!r}.", "$text-warning"))
             self.query_one("#search-detail", MarkdownView).show("")
             return
-        status.update(Content.styled(f"{len(self.hits)} results", "dim"))
+        status.update(Content.styled(f"{len(self.hits)} result{'' if len(self.hits) == 1 else 's'}", "dim"))
         results.add_options(Option(self._prompt(hit), id=hit.id) for hit in self.hits)
         results.highlighted = 0
 

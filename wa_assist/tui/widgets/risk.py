@@ -42,7 +42,7 @@ def risk_content(risk: Mapping[str, str], counts: Mapping[str, Mapping[str, int]
         detail = _counts_text(total)
         return Content.assemble(
             (RISK_WORD.get(level, level).capitalize(), RISK_STYLE.get(level, "")),
-            f" on every pillar{': ' + detail if detail else ''}; nothing rejected.",
+            f" on every pillar{': ' + detail if detail else ''}; no lens practice rejected.",
         )
     lines = []
     for pillar, level in risk.items():
