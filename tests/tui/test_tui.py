@@ -403,6 +403,40 @@ async def test_choices_show_marks_start_on_the_chosen_one_and_do_not_wrap(kb):
         assert multi is screen
 
 
+async def test_every_screen_is_usable_at_80x24(kb, tmp_path):
+    """The step title and the count apart, descriptions whole, help in every footer, a long results list."""
+    from textual.widgets import Footer, OptionList
+    from textual.widgets._footer import FooterKey
+
+    def help_in_footer() -> bool:
+        footer = app.screen.query_one(Footer)
+        keys = [k for k in footer.query(FooterKey) if k.description == "Help"]
+        return bool(keys) and all(k.region.right <= 80 and k.region.width > 0 for k in keys)
+
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await goto_group(pilot, "Processing")
+        title, preview = screen.query_one("#step-title"), screen.query_one("#preview")
+        assert title.region.y != preview.region.y or title.region.right < preview.region.x
+        assert "Processing" in str(title.render()) and "recommendations" in str(preview.render())
+        assert preview.region.right <= screen.query_one("#form-column").region.right
+        assert help_in_footer()
+        scenario = await goto_group(pilot, kb.question("scenario").group)
+        box = choices(app, "scenario")
+        for index, choice in enumerate(kb.question("scenario").choices):
+            shown = " ".join(str(box.get_option_at_index(index).prompt).split())
+            assert choice.help in shown, shown  # wrapped under the label, never cut off
+        assert scenario.query_one("#draft-status").region.bottom <= 23
+        results = await _to_results(pilot)
+        recs = results.query_one("#recs", OptionList)
+        assert recs.region.height >= 15, recs.region  # most of the screen lists recommendations
+        assert help_in_footer()
+        await pilot.press("g")
+        await pilot.pause()
+        assert help_in_footer()
+
+
 async def test_terminal_too_small_shows_a_notice_until_it_grows(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=(60, 20)) as pilot:
