@@ -14,8 +14,9 @@ Nothing here knows any advice. For every entry with an ``advice`` block the engi
    accepted recommendation sets takes its default. Every disagreement is reported as a conflict that
    says which value won, over which, and why. Expressions may read other decisions, so decisions are
    resolved in dependency order.
-5. rates the risk of each lens question from its practices' tiers: no risk when every practice is
-   recommended-and-accepted or does not apply, medium when every Required one is, high otherwise.
+5. rates the risk of each lens question from its practices' tiers and the user's choices
+   (:func:`assess_risk`): high when a Required practice is rejected, medium when another one is,
+   unverified while practices are only accepted or pending, none only when every one is verified.
 
 ``applies``, ``priority``, ``reasons`` and decision ``when`` read profile fields only; ``implemented_in``
 conditions may also read resolved decisions (``decision.<id>``).
@@ -35,7 +36,9 @@ from wa_assist.formatting import show_value as _show
 from wa_assist.profile import Profile
 from wa_assist.schema import PILLAR_ORDER, Decision, DecisionType, Entry, Kind, Pillar, Priority, Tier
 
-RISK_LEVELS = ("none", "medium", "high")
+RISK_LEVELS = ("none", "unverified", "medium", "high")
+"""Lens risk, least first: nothing open; nothing rejected but not verified; a practice rejected; a Required one."""
+PRACTICE_STATUSES = ("rejected", "pending", "accepted", "not-assessed", "implemented", "not-applicable")
 
 
 class EngineError(UserError):
@@ -294,10 +297,17 @@ class _Applied:
     raw: dict[str, Any]
 
 
-def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) -> Result:
-    """Every recommendation for ``profile``, the resolved decisions, their conflicts and the lens risk."""
+def recommend(
+    kb: Any, profile: Profile, rejected: Iterable[str] = frozenset(), accepted_ids: Iterable[str] = frozenset()
+) -> Result:
+    """Every recommendation for ``profile``, the resolved decisions, their conflicts and the lens risk.
+
+    Every recommendation not ``rejected`` is applied; ``accepted_ids`` names the ones the user
+    accepted, which only the risk tells apart from the pending ones.
+    """
     values = profile.values
     rejected_ids = set(rejected)
+    chosen_ids = set(accepted_ids) - rejected_ids
     applied: list[_Applied] = []
     not_applicable: set[str] = set()
     for order, entry in enumerate(kb.entries.values()):
@@ -407,7 +417,9 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
     recommendations = sorted((build(a) for a in accepted), key=sort_key)
     rejected_recs = sorted((build(a) for a in refused), key=sort_key)
     applied_ids = {a.entry.id for a in applied}
-    risk = assess_risk(kb, {a.entry.id for a in accepted}, {a.entry.id for a in refused}, not_applicable)
+    risk = assess_risk(
+        kb, {a.entry.id for a in accepted if a.entry.id in chosen_ids}, {a.entry.id for a in refused}, not_applicable
+    )
     return Result(
         profile=profile,
         recommendations=recommendations,
@@ -422,20 +434,46 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
     )
 
 
-def assess_risk(kb: Any, accepted: set[str], rejected: set[str], not_applicable: set[str]) -> dict[str, Any]:
-    """Risk per lens question and per pillar from the practices' tiers and what the user accepted."""
+def assess_risk(
+    kb: Any,
+    accepted: set[str],
+    rejected: set[str],
+    not_applicable: set[str],
+    implemented: Iterable[str] = frozenset(),
+) -> dict[str, Any]:
+    """Risk per lens question and per pillar, from what is rejected and what is not yet verified.
+
+    Each lens practice has a status: ``implemented`` (verified in place, e.g. by a review of the code),
+    ``rejected``, ``accepted`` (the user wants it; a generated project carries it, but nothing has
+    checked that it is in place), ``pending`` (recommended, not yet accepted or rejected),
+    ``not-applicable`` (its advice does not apply to the profile) or ``not-assessed`` (no advice, so the
+    tool cannot tell). Nothing counts as in place by assumption:
+
+    - ``high``: a Required practice is rejected;
+    - ``medium``: another practice is rejected;
+    - ``unverified``: nothing is rejected, but some practice is accepted, pending or not assessed;
+    - ``none``: every practice is implemented or does not apply.
+
+    A pillar takes its worst question. ``pillar_counts`` says, per pillar, how many practices have
+    each status, so a screen or report can tell pending, accepted and rejected apart.
+    """
+    verified = set(implemented)
     questions: dict[str, dict[str, Any]] = {}
     for qid, lq in kb.lens_questions.items():
-        questions[qid] = {"pillar": lq.pillar.value, "title": lq.title, "risk": "none", "practices": []}
+        questions[qid] = {"pillar": lq.pillar.value, "title": lq.title, "risk": "unverified", "practices": []}
     for entry in kb.entries.values():
         if entry.kind is not Kind.practice or entry.lens is None:
             continue
-        if entry.id in accepted:
-            status = "accepted"
-        elif entry.id in rejected:
+        if entry.id in rejected:
             status = "rejected"
+        elif entry.id in verified:
+            status = "implemented"
         elif entry.id in not_applicable:
             status = "not-applicable"
+        elif entry.id in accepted:
+            status = "accepted"
+        elif entry.advice is not None:
+            status = "pending"
         else:
             status = "not-assessed"  # a practice without advice is never in place by itself
         q = questions[entry.lens.question]  # the loader checks that every lens question is defined
@@ -443,23 +481,24 @@ def assess_risk(kb: Any, accepted: set[str], rejected: set[str], not_applicable:
             {"id": entry.id, "choice": entry.lens.choice, "tier": entry.lens.tier.value, "status": status}
         )
     pillars: dict[str, str] = {}
+    counts: dict[str, dict[str, int]] = {}
     for q in questions.values():
         q["practices"].sort(key=lambda p: p["choice"])
-        in_place = [p["status"] in ("accepted", "not-applicable") for p in q["practices"]]
-        required_in_place = [
-            p["status"] in ("accepted", "not-applicable") for p in q["practices"] if p["tier"] == Tier.required.value
-        ]
-        if not q["practices"]:
-            q["risk"] = "none"
-            q["assessed"] = False
-        elif all(in_place):
-            q["risk"] = "none"
-        elif all(required_in_place):
-            q["risk"] = "medium"
-        else:
+        statuses = [p["status"] for p in q["practices"]]
+        if any(p["status"] == "rejected" and p["tier"] == Tier.required.value for p in q["practices"]):
             q["risk"] = "high"
-        q.setdefault("assessed", True)
+        elif "rejected" in statuses:
+            q["risk"] = "medium"
+        elif statuses and all(s in ("implemented", "not-applicable") for s in statuses):
+            q["risk"] = "none"
+        else:
+            q["risk"] = "unverified"
+        q["assessed"] = bool(statuses)
         current = pillars.get(q["pillar"], "none")
         pillars[q["pillar"]] = max(current, q["risk"], key=RISK_LEVELS.index)
+        tally = counts.setdefault(q["pillar"], dict.fromkeys(PRACTICE_STATUSES, 0))
+        for status in statuses:
+            tally[status] += 1
     ordered = {p.value: pillars[p.value] for p in PILLAR_ORDER if p.value in pillars}
-    return {"pillars": ordered, "questions": questions}
+    ordered_counts = {p: counts[p] for p in ordered}
+    return {"pillars": ordered, "pillar_counts": ordered_counts, "questions": questions}

@@ -2,7 +2,9 @@
 
 A profile file (YAML or JSON) maps question ids to answers. Missing keys take the question's default;
 a question whose ``applies`` condition does not hold keeps its default and is flagged as not applying.
-Every problem names the file, the line, the key, the bad value and what is allowed.
+Two more top-level keys keep the user's choices on the recommendations: ``accepted`` and ``rejected``,
+lists of knowledge base ids (a recommendation in neither is pending). Every problem names the file, the
+line, the key, the bad value and what is allowed.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,9 @@ from wa_assist.errors import UserError
 from wa_assist.formatting import show_value
 from wa_assist.schema import Question, QuestionType
 from wa_assist.yamlio import YamlError, load_yaml, parse_yaml
+
+CHOICE_KEYS = ("accepted", "rejected")
+"""The profile keys that hold the user's choices on recommendations, next to the answers."""
 
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
@@ -61,6 +66,17 @@ class Profile:
     defaulted: frozenset[str] = frozenset()
     not_applicable: frozenset[str] = frozenset()
     ignored: dict[str, Any] = field(default_factory=dict)  # answers given to questions that do not apply
+    accepted: frozenset[str] = frozenset()  # recommendation ids the user accepted
+    rejected: frozenset[str] = frozenset()  # recommendation ids the user rejected
+
+    def choices(self) -> dict[str, list[str]]:
+        """The accepted and rejected ids, sorted: the profile keys ``accepted`` and ``rejected``."""
+        return {"accepted": sorted(self.accepted), "rejected": sorted(self.rejected)}
+
+    def with_choices(self, accepted: Iterable[str] = (), rejected: Iterable[str] = ()) -> Profile:
+        """The same answers with these accepted and rejected ids (a rejection wins over an acceptance)."""
+        refused = frozenset(rejected)
+        return replace(self, accepted=frozenset(accepted) - refused, rejected=refused)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -184,6 +200,64 @@ def _suggest(key: str, known: Iterable[str]) -> str:
     return f" (did you mean '{near[0]}'?)" if near else ""
 
 
+def _choices(
+    data: Mapping[Any, Any], questions: Any, source: str, line: Any
+) -> tuple[dict[str, frozenset[str]], list[ProfileProblem]]:
+    """The ``accepted`` and ``rejected`` lists, checked against the knowledge base when it is given."""
+    entries = getattr(questions, "entries", None)
+    found: dict[str, frozenset[str]] = {}
+    problems: list[ProfileProblem] = []
+    for key in CHOICE_KEYS:
+        raw = data.get(key)
+        if raw is None:
+            found[key] = frozenset()
+            continue
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            problems.append(
+                ProfileProblem(
+                    source,
+                    line(key),
+                    key,
+                    f"bad value '{show_value(raw, literal=True)}'; allowed: a list of recommendation ids",
+                )
+            )
+            found[key] = frozenset()
+            continue
+        ids = [v.strip() for v in raw if v.strip()]
+        if entries is not None:
+            for index, rid in enumerate(ids):
+                entry = entries.get(rid)
+                if entry is None:
+                    near = questions.suggest(rid, limit=3) if hasattr(questions, "suggest") else []
+                    hint = f"did you mean {', '.join(near)}?" if near else "`wa-assist list` shows every id"
+                    problems.append(
+                        ProfileProblem(source, line(key, index), key, f"no recommendation with the id '{rid}'; {hint}")
+                    )
+                elif getattr(entry, "advice", None) is None:
+                    problems.append(
+                        ProfileProblem(
+                            source,
+                            line(key, index),
+                            key,
+                            f"'{rid}' is a {entry.kind.value}, not a recommendation; only entries with advice are accepted or rejected",
+                        )
+                    )
+        found[key] = frozenset(ids)
+    both = sorted(found["accepted"] & found["rejected"])
+    if both:
+        problems.append(
+            ProfileProblem(
+                source,
+                line("rejected"),
+                "rejected",
+                f"{', '.join(both)}: both accepted and rejected; keep it in one list",
+            )
+        )
+    return found, problems
+
+
 def profile_from_mapping(
     data: Any,
     questions: Any,
@@ -218,12 +292,17 @@ def profile_from_mapping(
         )
 
     by_id = {q.id: q for q in qs}
-    known = ", ".join(by_id)
+    known = ", ".join([*by_id, *CHOICE_KEYS])
+    choices, choice_problems = _choices(data, questions, source, line)
+    problems.extend(choice_problems)
     for key in data:
-        if key not in by_id:
+        if key not in by_id and key not in CHOICE_KEYS:
             problems.append(
                 ProfileProblem(
-                    source, line(key), str(key), f"unknown key{_suggest(str(key), by_id)}; allowed keys: {known}"
+                    source,
+                    line(key),
+                    str(key),
+                    f"unknown key{_suggest(str(key), [*by_id, *CHOICE_KEYS])}; allowed keys: {known}",
                 )
             )
 
@@ -258,6 +337,8 @@ def profile_from_mapping(
         defaulted=frozenset(q.id for q in qs if q.id not in given),
         not_applicable=frozenset(not_applicable),
         ignored=ignored,
+        accepted=choices["accepted"],
+        rejected=choices["rejected"],
     )
 
 
@@ -333,6 +414,8 @@ def apply_overrides(profile: Profile, overrides: Iterable[str], source: str = "-
         defaulted=frozenset(k for k in profile.defaulted if k not in explicit),
         not_applicable=updated.not_applicable,
         ignored=updated.ignored,
+        accepted=profile.accepted,
+        rejected=profile.rejected,
     )
 
 
@@ -363,6 +446,13 @@ def dump_profile(profile: Profile) -> str:
         if body.startswith("{") and body.endswith("}"):
             body = body[1:-1]
         out.append(body)
+    out += [
+        "# ---- Recommendations",
+        "# Your choices on the recommendations, by knowledge base id (`wa-assist show ID` explains one).",
+        "# One in neither list is pending; `wa-assist new` applies every recommendation not rejected.",
+    ]
+    for key, ids in profile.choices().items():
+        out.append(yaml.safe_dump({key: ids}, default_flow_style=False, sort_keys=False, allow_unicode=True).rstrip())
     return "\n".join(out) + "\n"
 
 
@@ -375,7 +465,7 @@ def save_profile(profile: Profile, path: str | Path, *, replace: bool = True) ->
 
     path = Path(path)
     if path.suffix.lower() == ".json":
-        text = json.dumps(profile.to_dict(), indent=2) + "\n"
+        text = json.dumps({**profile.to_dict(), **profile.choices()}, indent=2) + "\n"
     else:
         text = dump_profile(profile)
     return write_text(path, text, force=replace)

@@ -14,8 +14,8 @@ from wa_assist.engine import Recommendation, Result
 from wa_assist.formatting import show_value
 from wa_assist.vocabulary import PILLAR_ORDER, Pillar, Priority
 
-_RISK_LABEL = {"high": "High risk", "medium": "Medium risk", "none": "No risk"}
-_RISK_STYLE = {"high": "bold red", "medium": "yellow", "none": "green"}
+_RISK_LABEL = {"high": "High risk", "medium": "Medium risk", "unverified": "Unverified", "none": "No risk"}
+_RISK_STYLE = {"high": "bold red", "medium": "yellow", "unverified": "cyan", "none": "green"}
 WIDE_TABLE = 110
 """Consoles at least this wide get the priority and lens columns in the recommendation tables."""
 _PRIORITY_STYLE = {Priority.high: "bold red", Priority.medium: "yellow", Priority.low: "dim"}
@@ -99,12 +99,12 @@ def render_markdown(result: Result) -> str:
     out += ["", "## Risk summary", "", "| Pillar | Risk |", "|---|---|"]
     for pillar, level in result.risk["pillars"].items():
         out.append(f"| {_pillar_label(pillar)} | {_RISK_LABEL[level]} |")
-    out += ["", "| Lens question | Risk | Practices not in place |", "|---|---|---|"]
+    out += ["", "| Lens question | Risk | Practices not verified in place |", "|---|---|---|"]
     for q in result.risk["questions"].values():
         missing = [
             f"{p['id']} ({p['tier']}, {p['status']})"
             for p in q["practices"]
-            if p["status"] not in ("accepted", "not-applicable")
+            if p["status"] not in ("implemented", "not-applicable")
         ]
         out.append(f"| {_md_escape(q['title'])} | {_RISK_LABEL[q['risk']]} | {_md_escape(', '.join(missing)) or '-'} |")
     out += ["", "## Recommendations", ""]

@@ -293,10 +293,11 @@ def new_project(
     if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not force)):
         render(target, {}, force=force)  # raises the same clear error before any work
     kb = load_knowledge(extra=tuple(Path(k) for k in knowledge))
-    prof = load_profile(Path(profile), kb.questions) if profile else default_profile(kb.questions)
+    prof = load_profile(Path(profile), kb) if profile else default_profile(kb.questions)
     if sets:
         prof = apply_overrides(prof, sets)
-    result = recommend(kb, prof, rejected=frozenset(reject))
+    refused = prof.rejected | set(reject)  # the profile's choices, and the command line's
+    result = recommend(kb, prof, rejected=refused, accepted_ids=prof.accepted - refused)
     answers = build_answers(prof.to_dict(), result)
     rendered = render(target, answers, force=force)
     return NewProject(

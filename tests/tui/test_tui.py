@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -13,29 +11,21 @@ import pytest
 from wa_assist.engine import recommend
 from wa_assist.errors import UserError
 from wa_assist.kb import KnowledgeBase
-from wa_assist.profile import load_profile
+from wa_assist.profile import load_profile, profile_from_mapping
 from wa_assist.schema import Question
 from wa_assist.tui import WaAssistApp, make_app
+from wa_assist.tui.screens.dialogs import QuitScreen, ResumeScreen, TooSmallScreen
 from wa_assist.tui.screens.generate import GenerateScreen
 from wa_assist.tui.screens.help import HelpScreen
 from wa_assist.tui.screens.interview import InterviewScreen
 from wa_assist.tui.screens.lookup import EntryScreen, SearchScreen
 from wa_assist.tui.screens.results import ResultsScreen
 from wa_assist.tui.services import Generated, Services
-from wa_assist.tui.session import Session, parse_answer
-from wa_assist.tui.widgets.question import QuestionField, option_id
+from wa_assist.tui.session import PILLAR_LABELS, Session, parse_answer
+from wa_assist.tui.widgets.choice import ChoiceList
+from wa_assist.tui.widgets.question import QuestionField
 
 SIZE = (120, 40)
-
-
-def pilot_test(fn: Any) -> Any:
-    """Run an async Pilot test in its own event loop."""
-
-    @functools.wraps(fn)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        return asyncio.run(fn(*args, **kwargs))
-
-    return run
 
 
 class FakeGenerator:
@@ -50,6 +40,10 @@ class FakeGenerator:
         if self.errors:
             raise self.errors.pop(0)
         return Generated(dest=dest, files=["template.yaml", "README.md"], next_steps=["cd somewhere"])
+
+
+def load_profile_for(kb: Any, answers: dict[str, Any]) -> Any:
+    return profile_from_mapping(answers, kb)
 
 
 def interview(app: WaAssistApp) -> InterviewScreen:
@@ -69,12 +63,19 @@ async def type_into(pilot: Any, qid: str, text: str) -> None:
     await pilot.pause()
 
 
+def choices(app: Any, qid: str) -> ChoiceList:
+    return app.screen.query_one(f"#q-{qid}", ChoiceList)
+
+
 async def pick(pilot: Any, qid: str, value: str) -> None:
-    """Choose a value the way a mouse user would: click its radio button."""
-    button = pilot.app.screen.query_one(f"#{option_id(qid, value)}")
-    button.scroll_visible(animate=False)
+    """Choose a value by keyboard: focus the list, move to the choice, press space."""
+    box = choices(pilot.app, qid)
+    box.focus()
+    box.scroll_visible(animate=False)
     await pilot.pause()
-    await pilot.click(f"#{option_id(qid, value)}")
+    values = [c.value for c in box.choices]
+    steps = values.index(value) - (box.highlighted or 0)
+    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "space")
     await pilot.pause()
 
 
@@ -172,7 +173,6 @@ def test_rejecting_reports_the_decisions_that_change(kb):
 # --------------------------------------------------------------------------- the interview
 
 
-@pilot_test
 async def test_starts_on_the_first_question_with_a_preview(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -196,7 +196,6 @@ async def test_starts_on_the_first_question_with_a_preview(kb):
         assert second.help[:30] in str(screen.query_one("#why").render())
 
 
-@pilot_test
 async def test_invalid_answers_show_inline_and_block_next(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -221,7 +220,6 @@ async def test_invalid_answers_show_inline_and_block_next(kb):
         assert app.focused.id == "q-description"  # back lands on the step's last question
 
 
-@pilot_test
 async def test_integer_range_is_checked_inline(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -234,7 +232,6 @@ async def test_integer_range_is_checked_inline(kb):
         assert screen.session.values["peak_rps"] == 5000
 
 
-@pilot_test
 async def test_questions_follow_the_answers_so_far(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -254,7 +251,6 @@ async def test_questions_follow_the_answers_so_far(kb):
         assert screen.query_one("#field-auth").display
 
 
-@pilot_test
 async def test_keyboard_only_choice_and_multi_select(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -273,8 +269,7 @@ async def test_keyboard_only_choice_and_multi_select(kb):
         assert screen.session.values["access_patterns"] == kb.question("access_patterns").values[:2]
 
 
-@pilot_test
-async def test_draft_saves_and_resumes(kb, tmp_path):
+async def test_draft_saves_and_resumes_at_the_step_left(kb, tmp_path):
     draft = tmp_path / "drafts" / "profile.yaml"
     app = make_app(kb, generate=FakeGenerator(), profile_path=draft)
     async with app.run_test(size=SIZE) as pilot:
@@ -284,29 +279,175 @@ async def test_draft_saves_and_resumes(kb, tmp_path):
         await pick(pilot, "scenario", "web-app")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        left_at = interview(app).group
     saved = load_profile(draft, kb)
     assert saved["name"] == "billing" and saved["scenario"] == "web-app"
 
     resumed = make_app(kb, generate=FakeGenerator(), profile_path=draft)
     async with resumed.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert resumed.session.values["name"] == "billing"
-        assert resumed.screen.query_one("#q-name").value == "billing"
-        await pilot.press("ctrl+n")
+        assert isinstance(resumed.screen, ResumeScreen)  # offered, not imposed
+        assert f"step 2 of {len(resumed.session.steps())} ({left_at})" in str(
+            resumed.screen.query_one(".dialog").query("Static")[1].render()
+        )
+        await pilot.press("r")
         await pilot.pause()
-        assert resumed.screen.query_one(f"#{option_id('scenario', 'web-app')}").value is True
+        screen = interview(resumed)
+        assert screen.group == left_at
+        assert resumed.session.values["name"] == "billing"
+        assert choices(resumed, "scenario").chosen == ["web-app"]
 
 
-@pilot_test
-async def test_quit_saves_the_draft_and_exits_cleanly(kb, tmp_path):
+async def test_without_a_profile_the_draft_is_kept_in_the_state_folder(kb, state_dir):
+    app = make_app(kb, generate=FakeGenerator())
+    draft = state_dir / "draft.yaml"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = str(app.screen.query_one("#draft-status").render())
+        assert str(draft) in status and "Nothing to save yet" in status and not draft.exists()
+        await type_into(pilot, "name", "kept")
+        assert "Unsaved" in str(app.screen.query_one("#draft-status").render())
+        await pilot.press("ctrl+n")  # each step saves the draft
+        await pilot.pause()
+        assert load_profile(draft, kb)["name"] == "kept"
+        assert "Saved" in str(app.screen.query_one("#draft-status").render())
+        await pick(pilot, "scenario", "event-driven")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any(str(draft) in n.message for n in app._notifications)
+    assert load_profile(draft, kb)["scenario"] == "event-driven"
+
+    again = make_app(kb, generate=FakeGenerator())
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, ResumeScreen)
+        await pilot.press("n")  # start over: defaults, nothing chosen
+        await pilot.pause()
+        assert again.session.values["name"] == kb.question("name").default
+        assert interview(again).group == again.session.steps()[0]
+
+
+async def test_an_unreadable_draft_is_kept_aside_and_the_interview_starts(kb, state_dir):
+    state_dir.mkdir(parents=True)
+    (state_dir / "draft.yaml").write_text("scenario: nonsense\n", encoding="utf-8")
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert any("could not be read" in n.message for n in app._notifications)
+    assert (state_dir / "draft.unreadable.yaml").read_text(encoding="utf-8") == "scenario: nonsense\n"
+
+
+async def test_quit_with_unsaved_changes_asks_first(kb, tmp_path):
     draft = tmp_path / "p.yaml"
+    app = make_app(kb, generate=FakeGenerator(), profile_path=draft)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")  # nothing given yet: quits at once
+        await pilot.pause()
+    assert app.return_code == 0 and not draft.exists()
+
     app = make_app(kb, generate=FakeGenerator(), profile_path=draft)
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, "name", "quitter")
         await pilot.press("ctrl+q")
         await pilot.pause()
+        assert isinstance(app.screen, QuitScreen) and app.is_running
+        await pilot.press("escape")  # cancel: back to the interview, answers kept
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen) and app.session.values["name"] == "quitter"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")  # save and quit
+        await pilot.pause()
     assert app.return_code == 0
     assert load_profile(draft, kb)["name"] == "quitter"
+
+    app = make_app(kb, generate=FakeGenerator(), profile_path=draft)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "name", "thrown-away")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("d")  # quit without saving
+        await pilot.pause()
+    assert app.return_code == 0
+    assert load_profile(draft, kb)["name"] == "quitter"
+
+
+async def test_choices_show_marks_start_on_the_chosen_one_and_do_not_wrap(kb):
+    app = make_app(kb, generate=FakeGenerator(), profile=load_profile_for(kb, {"scenario": "event-driven"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if isinstance(app.screen, ResumeScreen):
+            await pilot.press("f")
+        screen = await goto_group(pilot, kb.question("scenario").group)
+        box = choices(app, "scenario")
+        values = [c.value for c in box.choices]
+        assert box.highlighted == values.index("event-driven")  # the cursor starts on the chosen one
+        prompts = [str(box.get_option_at_index(i).prompt) for i in range(box.option_count)]
+        assert prompts[values.index("event-driven")].startswith("(•) Event-driven")
+        assert all(p.startswith("( ) ") for i, p in enumerate(prompts) if values[i] != "event-driven")
+        help_text = kb.question("scenario").choices[values.index("event-driven")].help
+        assert help_text.split()[0] in prompts[values.index("event-driven")]  # descriptions are shown
+        box.focus()
+        await pilot.press(*(["up"] * (len(values) + 2)), "space")  # stops at the top, no wrap-around
+        await pilot.pause()
+        assert screen.session.values["scenario"] == values[0]
+        await pilot.press(*(["down"] * (len(values) + 2)), "space")
+        await pilot.pause()
+        assert screen.session.values["scenario"] == values[-1]
+        multi = await goto_group(pilot, kb.question("access_patterns").group)
+        ticks = choices(app, "access_patterns")
+        assert str(ticks.get_option_at_index(0).prompt).startswith("[x] ")
+        assert str(ticks.get_option_at_index(1).prompt).startswith("[ ] ")
+        assert multi is screen
+
+
+async def test_every_screen_is_usable_at_80x24(kb, tmp_path):
+    """The step title and the count apart, descriptions whole, help in every footer, a long results list."""
+    from textual.widgets import Footer, OptionList
+    from textual.widgets._footer import FooterKey
+
+    def help_in_footer() -> bool:
+        footer = app.screen.query_one(Footer)
+        keys = [k for k in footer.query(FooterKey) if k.description == "Help"]
+        return bool(keys) and all(k.region.right <= 80 and k.region.width > 0 for k in keys)
+
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await goto_group(pilot, "Processing")
+        title, preview = screen.query_one("#step-title"), screen.query_one("#preview")
+        assert title.region.y != preview.region.y or title.region.right < preview.region.x
+        assert "Processing" in str(title.render()) and "recommendations" in str(preview.render())
+        assert preview.region.right <= screen.query_one("#form-column").region.right
+        assert help_in_footer()
+        scenario = await goto_group(pilot, kb.question("scenario").group)
+        box = choices(app, "scenario")
+        for index, choice in enumerate(kb.question("scenario").choices):
+            shown = " ".join(str(box.get_option_at_index(index).prompt).split())
+            assert choice.help in shown, shown  # wrapped under the label, never cut off
+        assert scenario.query_one("#draft-status").region.bottom <= 23
+        results = await _to_results(pilot)
+        recs = results.query_one("#recs", OptionList)
+        assert recs.region.height >= 15, recs.region  # most of the screen lists recommendations
+        assert help_in_footer()
+        await pilot.press("g")
+        await pilot.pause()
+        assert help_in_footer()
+
+
+async def test_terminal_too_small_shows_a_notice_until_it_grows(kb):
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=(60, 20)) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "70x20" in str(app.screen.query_one("#too-small").render())
+        await pilot.resize_terminal(80, 24)
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
 
 
 # --------------------------------------------------------------------------- results
@@ -328,7 +469,6 @@ async def _to_results(pilot: Any, keys: bool = False) -> ResultsScreen:
     return screen
 
 
-@pilot_test
 async def test_results_group_by_pillar_and_reject_shows_changes(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -363,7 +503,6 @@ async def test_results_group_by_pillar_and_reject_shows_changes(kb):
         assert app.session.rejected == set()
 
 
-@pilot_test
 async def test_long_titles_wrap_under_the_title_and_follow_the_width(kb):
     from textual.widgets import OptionList
 
@@ -397,7 +536,6 @@ async def test_long_titles_wrap_under_the_title_and_follow_the_width(kb):
         )
 
 
-@pilot_test
 async def test_rejecting_a_lens_practice_raises_the_pillar_risk(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -420,10 +558,120 @@ async def test_rejecting_a_lens_practice_raises_the_pillar_risk(kb):
         assert screen.query_one("#results-risk").risk[pillar] == "high"
 
 
+async def test_choices_are_saved_in_the_profile_and_come_back(kb, tmp_path):
+    draft = tmp_path / "orders.yaml"
+    app = make_app(kb, generate=FakeGenerator(), profile_path=draft)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _to_results(pilot)
+        first = screen.current()
+        await pilot.press("r")  # each choice saves the draft
+        await pilot.pause()
+        await pilot.press("down", "a")
+        await pilot.pause()
+        second = screen.current()
+    saved = load_profile(draft, kb)
+    assert saved.rejected == {first.id} and saved.accepted == {second.id}
+
+    again = make_app(kb, generate=FakeGenerator(), profile_path=draft)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.session.status(first.id) == "rejected" and again.session.status(second.id) == "accepted"
+        generator = FakeGenerator()
+        again.services.generate = generator
+        await pilot.press("r")  # resume at the results
+        await pilot.pause()
+        assert isinstance(again.screen, ResultsScreen)
+        assert str(again.screen.query_one("#recs").get_option(first.id).prompt).startswith("[✗] ")
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: generator.calls)
+        assert first.id in generator.calls[-1][2]
+
+
+async def test_results_filter_search_and_bulk_choices(kb):
+    from textual.widgets import Input, OptionList, Select
+
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _to_results(pilot)
+        everything = app.session.all_recommendations()
+        recs = screen.query_one("#recs", OptionList)
+
+        def listed() -> list[str]:
+            return [o.id for o in (recs.get_option_at_index(i) for i in range(recs.option_count)) if o.id]
+
+        screen.query_one("#pillar-filter", Select).value = "security"
+        await pilot.pause()
+        assert listed() == [r.id for r in everything if "security" in r.pillars] and listed()
+        screen.query_one("#priority-filter", Select).value = "high"
+        await pilot.pause()
+        shown = [r.id for r in everything if "security" in r.pillars and r.priority == "high"]
+        assert listed() == shown and shown
+        assert f"{len(shown)} shown" in str(screen.query_one("#results-headline").render())
+        await pilot.press("R")  # reject every one shown, and only those
+        await pilot.pause()
+        assert app.session.rejected == set(shown)
+        screen.query_one("#status-filter", Select).value = "rejected"
+        screen.query_one("#pillar-filter", Select).value = "any"
+        screen.query_one("#priority-filter", Select).value = "any"
+        await pilot.pause()
+        assert listed() == shown
+        await pilot.press("A")
+        await pilot.pause()
+        assert app.session.rejected == set() and app.session.accepted == set(shown)
+        screen.query_one("#status-filter", Select).value = "any"
+        await pilot.pause()
+        await pilot.press("slash")
+        assert app.focused is screen.query_one("#rec-search", Input)
+        target = next(r for r in everything if r.id == "rel-throttling")
+        await pilot.press(*"throttl")
+        await pilot.pause()
+        assert "rel-throttling" in listed() and len(listed()) < len(everything)
+        assert all(
+            "throttl" in " ".join([r.title, r.id, r.summary, *r.reasons]).lower()
+            for r in everything
+            if r.id in listed()
+        )
+        await pilot.press("escape")  # leaves the search box, not the screen
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen) and app.focused is recs
+        assert target.title
+
+
+async def test_risk_is_never_none_by_assumption_and_a_rejection_shows_at_once(kb):
+    from textual.widgets import OptionList
+
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        side = str(app.screen.query_one("#risk").render())
+        assert "no risk" not in side.lower() and "Unverified on every pillar" in side and "pending" in side
+        screen = await _to_results(pilot)
+        required = next(
+            r
+            for r in app.session.all_recommendations()
+            if r.entry.lens is not None and r.entry.lens.tier.value == "required"
+        )
+        recs = screen.query_one("#recs", OptionList)
+        recs.highlighted = recs.get_option_index(required.id)
+        await pilot.press("a")
+        await pilot.pause()
+        counts = app.session.result().risk["pillar_counts"][required.pillars[0]]
+        assert counts["accepted"] == 1  # accepted is told apart from pending
+        assert (
+            app.session.result().risk["pillars"][required.pillars[0]] == "unverified"
+        )  # not implemented by assumption
+        await pilot.press("r")
+        await pilot.pause()
+        label = PILLAR_LABELS[required.pillars[0]]
+        shown = str(screen.query_one("#results-risk").render())
+        assert f"{label}: high risk (1 rejected" in shown
+
+
 # --------------------------------------------------------------------------- lookup, help, theme
 
 
-@pilot_test
 async def test_search_screen_finds_entries_live(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -444,7 +692,6 @@ async def test_search_screen_finds_entries_live(kb):
         assert isinstance(app.screen, InterviewScreen)
 
 
-@pilot_test
 async def test_slash_searches_outside_text_boxes_and_types_inside_them(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -458,7 +705,6 @@ async def test_slash_searches_outside_text_boxes_and_types_inside_them(kb):
         assert isinstance(app.screen, SearchScreen)
 
 
-@pilot_test
 async def test_command_palette_opens_an_entry(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -476,7 +722,54 @@ async def test_command_palette_opens_an_entry(kb):
         assert isinstance(app.screen, InterviewScreen)
 
 
-@pilot_test
+async def test_search_accepts_rejects_and_jumps_to_a_recommendation(kb):
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"throttling")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        while screen.highlighted_id() != "rel-throttling":
+            await pilot.press("down")
+            await pilot.pause()
+        assert "Recommended for your answers: pending" in screen.query_one("#search-detail").source
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.session.status("rel-throttling") == "rejected"
+        assert "Recommended for your answers: rejected" in screen.query_one("#search-detail").source
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.session.status("rel-throttling") == "accepted"
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        assert app.screen.current().id == "rel-throttling"
+
+
+async def test_command_palette_rejects_and_jumps_to_a_recommendation(kb):
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def palette(text: str) -> None:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*text)
+            for _ in range(20):
+                await pilot.pause(0.05)
+            await pilot.press("down", "enter")
+            await pilot.pause()
+
+        await palette("reject rel-throttling")
+        assert app.session.status("rel-throttling") == "rejected"
+        await palette("show in results rel-throttling")
+        assert isinstance(app.screen, ResultsScreen)
+        assert app.screen.current().id == "rel-throttling"
+
+
 async def test_help_theme_toggle_and_ctrl_c(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:
@@ -509,7 +802,6 @@ async def _wait_for(pilot: Any, predicate: Any, timeout: float = 20.0) -> None:
     raise AssertionError("timed out")
 
 
-@pilot_test
 async def test_generator_errors_show_in_the_ui_and_nothing_is_lost(kb, tmp_path):
     generator = FakeGenerator(
         UserError(f"{tmp_path / 'x'} is not empty; use another folder"), RuntimeError("disk on fire")
@@ -543,7 +835,6 @@ async def test_generator_errors_show_in_the_ui_and_nothing_is_lost(kb, tmp_path)
         assert "template.yaml" in screen.query_one("#generate-summary").source
 
 
-@pilot_test
 async def test_generation_runs_in_a_worker_and_the_ui_stays_responsive(kb, tmp_path):
     import threading
 
@@ -572,7 +863,6 @@ async def test_generation_runs_in_a_worker_and_the_ui_stays_responsive(kb, tmp_p
         assert not screen.query_one("#generate-progress").display
 
 
-@pilot_test
 async def test_whole_interview_to_a_generated_project(kb, tmp_path, monkeypatch):
     """Real knowledge base, engine and generator: answer every step by keyboard, reject one, render."""
     monkeypatch.chdir(tmp_path)
@@ -624,12 +914,46 @@ async def test_whole_interview_to_a_generated_project(kb, tmp_path, monkeypatch)
     assert app.session.rejected == {rejected}
 
 
+def test_next_steps_follow_what_the_project_needs(kb, tmp_path):
+    """The done screen prints the steps of the project it made: signed code deploys the bootstrap config."""
+    from wa_assist.profile import profile_from_mapping
+    from wa_assist.tui.screens.generate import summary_markdown
+    from wa_assist.tui.services import Services
+
+    generate = Services(kb).generate
+    assert generate is not None
+    signed = generate(tmp_path / "signed", profile_from_mapping({"sensitive_data": True}, kb), frozenset(), False)
+    steps = " ".join(signed.next_steps)
+    assert "--config-env dev-bootstrap" in steps and "--guided" not in steps
+    plain = generate(tmp_path / "plain", profile_from_mapping({"sensitive_data": False}, kb), frozenset(), False)
+    assert "--guided --config-env dev" in " ".join(plain.next_steps)
+    text = summary_markdown(Generated(dest=tmp_path, files=[f"f{i}" for i in range(60)], next_steps=["do this"]))
+    assert text.index("Next steps") < text.index("`f0`")  # on screen before the long list of files
+
+
+async def test_done_screen_shows_next_steps_in_a_small_terminal(kb, tmp_path):
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_results(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#dest").value = str(tmp_path / "p")
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: screen.generated is not None)
+        await pilot.pause()
+        summary = screen.query_one("#generate-summary")
+        top = summary.region.y
+        assert top < 24 - 5, summary.region  # the summary (next steps first) starts well inside the screen
+        assert summary.source.index("Next steps") < summary.source.index("template.yaml")
+
+
 # --------------------------------------------------------------------------- the real terminal
 
 
 @pytest.mark.slow
 def test_process_in_a_terminal_ignores_ctrl_c_and_quits_cleanly(tmp_path):
-    """`wa-assist interview` in a pseudo-terminal: Ctrl-C only explains, ctrl+q saves and restores the terminal."""
+    """`wa-assist interview` in a pseudo-terminal: Ctrl-C only explains, ctrl+q asks, saves and restores the terminal."""
     import fcntl
     import os
     import pty
@@ -646,7 +970,7 @@ def test_process_in_a_terminal_ignores_ctrl_c_and_quits_cleanly(tmp_path):
     draft = tmp_path / "draft.yaml"
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color"}
+    env = {**os.environ, "TERM": "xterm-256color", "WA_ASSIST_STATE_DIR": str(tmp_path / "state")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "wa_assist", "interview", "--profile", str(draft)],
         stdin=slave,
@@ -681,7 +1005,11 @@ def test_process_in_a_terminal_ignores_ctrl_c_and_quits_cleanly(tmp_path):
         os.write(master, b"\x03")  # Ctrl-C as a key: a hint, not an exit
         assert pump(lambda: shown(b"to quit?"), 10), bytes(out[-3000:])
         assert proc.poll() is None
+        os.write(master, b"x")  # an answer typed into the name: now there is something to lose
+        assert pump(lambda: shown(b"Unsaved"), 10), bytes(out[-3000:])
         os.write(master, b"\x11")  # ctrl+q
+        assert pump(lambda: shown(b"unsaved changes"), 10), bytes(out[-3000:])
+        os.write(master, b"s")  # save and quit
         pump(lambda: proc.poll() is not None, 20)
         assert proc.wait(timeout=20) == 0
     finally:
@@ -690,4 +1018,4 @@ def test_process_in_a_terminal_ignores_ctrl_c_and_quits_cleanly(tmp_path):
         os.close(master)
     assert b"\x1b[?1049l" in out  # left the alternate screen
     assert b"Traceback" not in out
-    assert draft.is_file()
+    assert draft.is_file() and "my-servicex" in draft.read_text(encoding="utf-8")

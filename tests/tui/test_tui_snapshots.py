@@ -179,29 +179,47 @@ async def to_results(pilot: Any, reject: str | None = None) -> None:
     await settle(pilot)
 
 
-def test_interview_first_step(snap_compare, small_kb):
-    assert snap_compare(build(small_kb), terminal_size=WIDE, run_before=settle)
+SIZES = pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "120x40"])
 
 
-def test_interview_first_step_small_terminal(snap_compare, small_kb):
-    assert snap_compare(build(small_kb), terminal_size=SMALL, run_before=settle)
+@pytest.fixture(autouse=True)
+def fixed_state_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The draft's folder, relative so that the path on screen is the same on every run."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WA_ASSIST_STATE_DIR", "state")
+    return tmp_path / "state"
 
 
-def test_interview_data_step(snap_compare, small_kb):
+@SIZES
+def test_interview_first_step(snap_compare, small_kb, size):
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=settle)
+
+
+@SIZES
+def test_interview_choice_step(snap_compare, small_kb, size):
+    async def run_before(pilot: Any) -> None:
+        await to_step(pilot, small_kb.question("scenario").group)
+
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_interview_data_step(snap_compare, small_kb, size):
     async def run_before(pilot: Any) -> None:
         await to_step(pilot, small_kb.question("access_patterns").group)
 
-    assert snap_compare(build(small_kb), terminal_size=WIDE, run_before=run_before)
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
 
 
-def test_interview_inline_error(snap_compare, small_kb):
+@SIZES
+def test_interview_inline_error(snap_compare, small_kb, size):
     async def run_before(pilot: Any) -> None:
         await to_step(pilot, small_kb.question("peak_rps").group)
         box = pilot.app.screen.query_one("#q-peak_rps")
         box.value = "lots"
         await settle(pilot)
 
-    assert snap_compare(build(small_kb), terminal_size=WIDE, run_before=run_before)
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
 
 
 def test_interview_light_theme(snap_compare, small_kb):
@@ -213,14 +231,29 @@ def test_interview_light_theme(snap_compare, small_kb):
     assert snap_compare(build(small_kb), terminal_size=WIDE, run_before=run_before)
 
 
-def test_results_with_a_rejection(snap_compare, small_kb):
+@SIZES
+def test_results_with_a_rejection(snap_compare, small_kb, size):
     async def run_before(pilot: Any) -> None:
         await to_results(pilot, reject="canary-deployments")
 
-    assert snap_compare(build(small_kb), terminal_size=WIDE, run_before=run_before)
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
 
 
-def test_search(snap_compare, small_kb):
+@SIZES
+def test_results_filtered(snap_compare, small_kb, size):
+    async def run_before(pilot: Any) -> None:
+        from textual.widgets import Select
+
+        await to_results(pilot)
+        pilot.app.screen.query_one("#priority-filter", Select).value = "high"
+        await pilot.press("slash", *"canary")
+        await settle(pilot)
+
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_search(snap_compare, small_kb, size):
     async def run_before(pilot: Any) -> None:
         await ready(pilot)
         await pilot.press("ctrl+l")
@@ -228,10 +261,21 @@ def test_search(snap_compare, small_kb):
         await pilot.press(*"canary")
         await settle(pilot)
 
-    assert snap_compare(build(small_kb), terminal_size=WIDE, run_before=run_before)
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
 
 
-def test_generate_summary(snap_compare, small_kb):
+@SIZES
+def test_generate_form(snap_compare, small_kb, size):
+    async def run_before(pilot: Any) -> None:
+        await to_results(pilot, reject="canary-deployments")
+        await pilot.press("g")
+        await settle(pilot)
+
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_generate_summary(snap_compare, small_kb, size):
     async def run_before(pilot: Any) -> None:
         await to_results(pilot)
         await pilot.press("g")
@@ -244,13 +288,47 @@ def test_generate_summary(snap_compare, small_kb):
             await pilot.pause(0.05)
         await settle(pilot)
 
-    assert snap_compare(build(small_kb), terminal_size=WIDE, run_before=run_before)
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
 
 
-def test_help_small_terminal(snap_compare, small_kb):
+@SIZES
+def test_help(snap_compare, small_kb, size):
     async def run_before(pilot: Any) -> None:
         await ready(pilot)
         await pilot.press("f1")
         await settle(pilot)
 
-    assert snap_compare(build(small_kb), terminal_size=SMALL, run_before=run_before)
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_quit_with_unsaved_changes(snap_compare, small_kb, size):
+    async def run_before(pilot: Any) -> None:
+        await ready(pilot)
+        pilot.app.screen.query_one("#q-name").value = "orders"
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_resume_a_draft(snap_compare, small_kb, size, fixed_state_dir):
+    from wa_assist.profile import profile_from_mapping, save_profile
+    from wa_assist.tui.services import ProfileStore
+
+    fixed_state_dir.mkdir()
+    store = ProfileStore(Path("state") / "draft.yaml", autosaved=True)
+    save_profile(profile_from_mapping({"name": "orders"}, small_kb), store.path)
+    store.remember_step(small_kb.question("traffic").group)
+
+    assert snap_compare(build(small_kb), terminal_size=size, run_before=settle)
+
+
+def test_terminal_too_small(snap_compare, small_kb):
+    async def run_before(pilot: Any) -> None:
+        await ready(pilot)
+        for _ in range(5):
+            await pilot.pause()
+
+    assert snap_compare(build(small_kb), terminal_size=(60, 20), run_before=run_before)

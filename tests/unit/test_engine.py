@@ -512,7 +512,26 @@ def test_rejecting_a_recommendation_drops_its_decisions_and_raises_risk(kb):
     rel_q1 = rejected.risk["questions"]["rel_q1"]
     assert rel_q1["risk"] == "high"  # throttling is a Required practice
     assert rejected.risk["pillars"]["reliability"] == "high"
-    assert accepted.risk["questions"]["rel_q1"]["risk"] == "none"
+    assert accepted.risk["questions"]["rel_q1"]["risk"] == "unverified"  # nothing rejected, nothing verified
+
+
+def test_risk_tells_pending_accepted_and_rejected_apart(kb):
+    pending = run(kb)
+    assert set(pending.risk["pillars"].values()) == {"unverified"}  # never "none" by assumption
+    statuses = {p["status"] for q in pending.risk["questions"].values() for p in q["practices"]}
+    assert "accepted" not in statuses and "pending" in statuses
+    everything = {r.id for r in pending.recommendations}
+    accepted = recommend(kb, pending.profile, accepted_ids=everything)
+    assert set(accepted.risk["pillars"].values()) == {"unverified"}  # accepted is not verified in place
+    counts = accepted.risk["pillar_counts"]["reliability"]
+    assert counts["accepted"] > 0 and counts["pending"] == 0 and counts["rejected"] == 0
+    rejected = recommend(kb, pending.profile, rejected={"rel-throttling"}, accepted_ids=everything)
+    assert rejected.risk["pillars"]["reliability"] == "high"
+    assert rejected.risk["pillar_counts"]["reliability"]["rejected"] == 1
+    practices = [p for q in accepted.risk["questions"].values() for p in q["practices"]]
+    implemented = {p["id"] for p in practices}
+    verified = engine.assess_risk(kb, set(), set(), set(), implemented=implemented)
+    assert set(verified["pillars"].values()) == {"none"}  # only verified practices mean no risk
 
 
 def test_rejecting_a_good_practice_gives_medium_risk(kb):

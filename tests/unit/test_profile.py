@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -231,3 +232,86 @@ def test_saved_yaml_is_commented(kb):
     assert text.startswith("# wa-assist workload profile")
     assert "# allowed: steady, spiky, unpredictable\ntraffic: spiky\n" in text
     assert "# How many applications read the stream? (does not apply to this profile; default kept)" in text
+
+
+# --------------------------------------------------------------------------- accepted and rejected
+
+
+@pytest.mark.parametrize("name", ["choices.yaml", "choices.json"])
+def test_accepted_and_rejected_round_trip(tmp_path, kb, name):
+    profile = profile_from_mapping(
+        {"scenario": "rest-api", "accepted": ["rel-throttling"], "rejected": ["svc-kms-encryption"]}, kb
+    )
+    assert profile.accepted == {"rel-throttling"} and profile.rejected == {"svc-kms-encryption"}
+    again = load_profile(save_profile(profile, tmp_path / name), kb)
+    assert again.accepted == {"rel-throttling"} and again.rejected == {"svc-kms-encryption"}
+    assert "accepted" not in again.to_dict()  # the answers stay the answers
+
+
+def test_saved_yaml_lists_the_choices_next_to_the_answers(kb):
+    text = dump_profile(profile_from_mapping({"rejected": ["svc-kms-encryption"]}, kb))
+    assert "\naccepted: []\nrejected:\n- svc-kms-encryption\n" in text
+
+
+def test_unknown_choice_ids_are_reported_with_their_line_and_a_suggestion(tmp_path, kb):
+    path = write(tmp_path, "scenario: rest-api\nrejected:\n  - svc-kms-encryption\n  - rel-throtling\n")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path, kb)
+    message = str(err.value)
+    assert f"{path}:4: key 'rejected'" in message and "did you mean rel-throttling" in message
+
+
+@pytest.mark.parametrize(
+    "data, fragment",
+    [
+        ({"accepted": "concept-cold-start"}, "not a recommendation"),
+        ({"accepted": [1, 2]}, "allowed: a list of recommendation ids"),
+        ({"accepted": ["rel-throttling"], "rejected": ["rel-throttling"]}, "both accepted and rejected"),
+        ({"acepted": ["rel-throttling"]}, "did you mean 'accepted'"),
+    ],
+)
+def test_bad_choices_are_errors(kb, data, fragment):
+    with pytest.raises(ProfileError) as err:
+        profile_from_mapping(data, kb)
+    assert fragment in str(err.value)
+
+
+def test_overrides_keep_the_choices(kb):
+    profile = profile_from_mapping({"rejected": ["svc-kms-encryption"]}, kb)
+    assert apply_overrides(profile, ["traffic=steady"]).rejected == {"svc-kms-encryption"}
+
+
+def test_saving_is_atomic(tmp_path, kb, monkeypatch):
+    path = write(tmp_path, "name: kept\n")
+    profile = profile_from_mapping({"name": "replaced"}, kb)
+
+    def broken_dump(text: Any, *args: Any, **kwargs: Any) -> None:
+        raise OSError("disk full")
+
+    import wa_assist.profile as module
+
+    monkeypatch.setattr(module.os, "replace", broken_dump)
+    with pytest.raises(OSError):
+        save_profile(profile, path)
+    assert path.read_text(encoding="utf-8") == "name: kept\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["profile.yaml"]  # no temporary file left behind
+
+
+def test_recommend_and_new_reproduce_the_profiles_choices(tmp_path, kb):
+    from tests.helpers import run_cli
+
+    path = write(
+        tmp_path, "name: orders\nsensitive_data: true\nrejected: [svc-kms-encryption]\naccepted: [rel-throttling]\n"
+    )
+    proc = run_cli("recommend", "--profile", str(path), "--format", "json", "--reject", "rel-throttling")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert {r["id"] for r in data["rejected"]} == {"svc-kms-encryption", "rel-throttling"}  # merged with --reject
+    assert data["decisions"]["kms"] == "aws-managed"
+    assert data["risk"]["pillars"]["reliability"] == "high"
+
+    proc = run_cli("new", str(tmp_path / "orders"), "--profile", str(path))
+    assert proc.returncode == 0, proc.stderr
+    recommendations = (tmp_path / "orders" / "RECOMMENDATIONS.md").read_text(encoding="utf-8")
+    assert "## Rejected (1)" in recommendations
+    assert "svc-kms-encryption" in recommendations.split("## Rejected (1)", 1)[1]

@@ -44,7 +44,7 @@ def test_json_output(profile_file):
     assert data["decisions"]["endpoint_type"] == "EDGE"
     assert data["decisions"]["kms"] == "customer-managed"
     assert data["conflicts"] == []
-    assert set(data["risk"]["pillars"].values()) <= {"none", "medium", "high"}
+    assert set(data["risk"]["pillars"].values()) <= {"none", "unverified", "medium", "high"}
 
 
 def test_reject_changes_decisions_and_risk(profile_file):

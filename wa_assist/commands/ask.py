@@ -37,5 +37,5 @@ def _evaluate(args: Namespace) -> tuple[Any, Any]:
     from wa_assist.profile import load_profile
 
     kb = load_knowledge(args.knowledge)
-    profile = load_profile(args.profile, kb.questions)
-    return kb, recommend(kb, profile, rejected=frozenset(getattr(profile, "rejected", ()) or ()))
+    profile = load_profile(args.profile, kb)
+    return kb, recommend(kb, profile, rejected=profile.rejected, accepted_ids=profile.accepted)

@@ -31,12 +31,14 @@ def run(args: Any) -> int:
     from wa_assist.profile import load_profile
 
     kb = load_knowledge(extra=tuple(getattr(args, "knowledge", None) or ()))
-    profile = load_profile(args.profile, kb.questions)
+    profile = load_profile(args.profile, kb)
 
     rejected = checked_rejections(kb, getattr(args, "reject", None) or [])
-    result = recommend(kb, profile, rejected=frozenset(rejected))
+    result = recommend(
+        kb, profile, rejected=profile.rejected | set(rejected), accepted_ids=profile.accepted - set(rejected)
+    )
 
-    for rid in result.unknown_rejections:
+    for rid in (r for r in result.unknown_rejections if r in rejected):
         note = f"--reject {rid}: it is not recommended for this profile, nothing to reject"
         print(format_error(note, label="note"), file=sys.stderr)
     for key, value in result.profile.ignored.items():

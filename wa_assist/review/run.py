@@ -287,7 +287,7 @@ def _not_applicable_by_profile(
     from wa_assist.profile import load_profile
 
     kb = load_knowledge(knowledge)
-    values = load_profile(profile, kb.questions).values
+    values = load_profile(profile, kb).values
     return {pid for pid, cond in catalogue.applies.items() if not conditions.evaluate(cond, values)}
 
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class KnowledgeCommands(Provider):
-    """Open any knowledge entry from the command palette."""
+    """Open any knowledge entry from the command palette; accept, reject or show a recommendation."""
 
     def _entries(self):
         app: WaAssistApp = self.app  # type: ignore[assignment]
@@ -26,6 +26,17 @@ class KnowledgeCommands(Provider):
     async def search(self, query: str) -> Hits:
         app: WaAssistApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
+        for rec in app.session.all_recommendations():  # act on a recommendation: accept, reject, show it
+            for verb, action in (
+                ("Accept", partial(app.set_recommendation, rec.id, "accepted")),
+                ("Reject", partial(app.set_recommendation, rec.id, "rejected")),
+                ("Show in results", partial(app.jump_to_recommendation, rec.id)),
+            ):
+                text = f"{verb}: {rec.title}"
+                score = max(matcher.match(text), matcher.match(f"{verb} {rec.id}"))
+                if score > 0:
+                    status = app.session.status(rec.id)
+                    yield Hit(score, matcher.highlight(text), action, text=text, help=f"{rec.id}, now {status}")
         for entry in self._entries():
             best = 0.0
             for text in (entry.title, entry.id, *entry.aliases):

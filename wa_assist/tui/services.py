@@ -6,6 +6,8 @@ with the real knowledge base, engine and generator.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,21 +29,85 @@ class Generated:
 
 
 class RecommendFn(Protocol):
-    def __call__(self, kb: Any, profile: Profile, rejected: frozenset[str] = ...) -> Any: ...
+    def __call__(
+        self, kb: Any, profile: Profile, rejected: frozenset[str] = ..., accepted: frozenset[str] = ...
+    ) -> Any: ...
 
 
 class GenerateFn(Protocol):
     def __call__(self, dest: Path, profile: Profile, rejected: frozenset[str], force: bool) -> Generated: ...
 
 
-class ProfileStore:
-    """Where the answers of a draft are kept: a profile file (the format ``new --profile`` reads)."""
+STATE_ENV = "WA_ASSIST_STATE_DIR"
+"""Overrides the folder of the interview's own draft and its resume points."""
 
-    def __init__(self, path: str | Path):
+
+def state_dir() -> Path:
+    """Where the interview keeps its draft: ``$WA_ASSIST_STATE_DIR``, else ``$XDG_STATE_HOME/wa-assist``."""
+    explicit = os.environ.get(STATE_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base).expanduser() / "wa-assist"
+
+
+def default_draft_path() -> Path:
+    """The draft of an interview started without ``--profile``."""
+    return state_dir() / "draft.yaml"
+
+
+def shown_path(path: Path) -> str:
+    """A path as a user reads it: under the home folder as ``~/...``."""
+    try:
+        return "~/" + str(path.expanduser().absolute().relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+class ProfileStore:
+    """Where the answers of a draft are kept: a profile file (the format ``new --profile`` reads).
+
+    ``autosaved`` marks the interview's own draft (started without ``--profile``) rather than a file the
+    user named. The step the interview was left at is kept beside, in the state folder, so a later start
+    can offer to resume there.
+    """
+
+    def __init__(self, path: str | Path, *, autosaved: bool = False):
         self.path = Path(path)
+        self.autosaved = autosaved
 
     def exists(self) -> bool:
         return self.path.is_file()
+
+    @property
+    def _steps_file(self) -> Path:
+        return state_dir() / "resume.json"
+
+    def _steps(self) -> dict[str, str]:
+        try:
+            data = json.loads(self._steps_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def remembered_step(self) -> str | None:
+        """The step (group name, or ``results``) the interview was left at with this file, if known."""
+        if not self.exists():
+            return None
+        return self._steps().get(str(self.path.expanduser().absolute()))
+
+    def remember_step(self, step: str) -> None:
+        """Note the step; failures are ignored (resuming at step 1 loses nothing)."""
+        steps = self._steps()
+        steps[str(self.path.expanduser().absolute())] = step
+        target = self._steps_file
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(steps, indent=1) + "\n", encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            pass
 
     def load(self, kb: KnowledgeBase) -> Profile:
         from wa_assist.profile import load_profile
@@ -56,10 +122,12 @@ class ProfileStore:
         return save_profile(profile, self.path)
 
 
-def _default_recommend(kb: Any, profile: Profile, rejected: frozenset[str] = frozenset()) -> Any:
+def _default_recommend(
+    kb: Any, profile: Profile, rejected: frozenset[str] = frozenset(), accepted: frozenset[str] = frozenset()
+) -> Any:
     from wa_assist.engine import recommend
 
-    return recommend(kb, profile, rejected)
+    return recommend(kb, profile, rejected, accepted)
 
 
 def _default_generate(kb: Any) -> GenerateFn:
@@ -70,7 +138,7 @@ def _default_generate(kb: Any) -> GenerateFn:
         from wa_assist.engine import recommend
         from wa_assist.errors import UserError
 
-        result = recommend(kb, profile, rejected)
+        result = recommend(kb, profile, rejected, profile.accepted)
         answers = scaffold.build_answers(profile.to_dict(), result)
         try:
             rendered = scaffold.render(dest, answers, force=force)
@@ -79,20 +147,12 @@ def _default_generate(kb: Any) -> GenerateFn:
                 raise
             raise UserError(str(exc)) from exc
         generated = scaffold_generated(rendered, dest)
-        return Generated(generated.dest, generated.files, next_steps(generated.dest))
+        from wa_assist.next_steps import next_steps
+
+        steps = [step.markdown() for step in next_steps(scaffold.template_answers(answers), generated.dest)]
+        return Generated(generated.dest, generated.files, steps)
 
     return generate
-
-
-def next_steps(dest: Path) -> list[str]:
-    """What to do with a freshly generated project (its README has the full list)."""
-    return [
-        f"`cd {dest}`",
-        "`python -m venv .venv && . .venv/bin/activate && pip install -r requirements-dev.txt`",
-        "`python -m pytest tests/unit` runs the unit tests without an AWS account",
-        "`sam build && sam deploy --guided --config-env dev` deploys the dev stack",
-        "`README.md` explains the architecture; `RECOMMENDATIONS.md` lists every recommendation and where it is implemented",
-    ]
 
 
 def scaffold_generated(result: Any, dest: Path) -> Generated:

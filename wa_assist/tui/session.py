@@ -7,24 +7,23 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wa_assist import conditions
 from wa_assist.profile import Profile, check_value, profile_from_mapping
 from wa_assist.schema import Question, QuestionType
+from wa_assist.vocabulary import Pillar, Priority
 
 if TYPE_CHECKING:
     from wa_assist.tui.services import Services
 
-PILLAR_LABELS = {
-    "operational-excellence": "Operational excellence",
-    "security": "Security",
-    "reliability": "Reliability",
-    "performance-efficiency": "Performance efficiency",
-    "cost-optimization": "Cost optimization",
-    "sustainability": "Sustainability",
-}
+PILLAR_LABELS = {pillar.value: pillar.label for pillar in Pillar}
+"""Pillar id -> label, in the framework's order (from the one vocabulary)."""
+
+
+STATUSES = ("pending", "accepted", "rejected")
+"""What the user made of a recommendation: not yet decided, accepted, rejected."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class Preview:
     medium: int
     low: int
     risk: Mapping[str, str]
+    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # pillar -> practice status -> n
 
     @property
     def headline(self) -> str:
@@ -49,16 +49,6 @@ class DecisionChange:
     title: str
     accepted: Any  # the value with the recommendation accepted
     rejected: Any  # the value without it
-
-
-def show_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(show_value(v) for v in value) or "none"
-    if value is None:
-        return "none"
-    return str(value)
 
 
 def parse_answer(question: Question, text: str) -> tuple[Any, str | None]:
@@ -88,7 +78,7 @@ def _friendly(question: Question, problem: str) -> str:
 
 
 class Session:
-    """Answers to the interview, the recommendations they lead to and the user's rejections."""
+    """Answers to the interview, the recommendations they lead to and the user's accepts and rejects."""
 
     def __init__(self, services: Services, profile: Profile | None = None):
         self.services = services
@@ -100,13 +90,41 @@ class Session:
             self.values.update(
                 {k: copy.deepcopy(v) for k, v in getattr(profile, "ignored", {}).items() if k in self.values}
             )
-        self.rejected: set[str] = set()
+        self.accepted: set[str] = set(profile.accepted) if profile is not None else set()
+        self.rejected: set[str] = set(profile.rejected) if profile is not None else set()
         self.groups: list[str] = []
         for q in self.questions:
             if q.group not in self.groups:
                 self.groups.append(q.group)
-        self._cache: dict[frozenset[str], Any] = {}
+        self._cache: dict[tuple[frozenset[str], frozenset[str]], Any] = {}
         self._cache_key: tuple[Any, ...] | None = None
+        self._saved = self.snapshot() if profile is not None else self._defaults_snapshot()
+
+    # ------------------------------------------------------------------ saving
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """Everything the user gave: the answers and the choices on recommendations."""
+        return (
+            tuple((k, repr(v)) for k, v in self.values.items()),
+            tuple(sorted(self.accepted)),
+            tuple(sorted(self.rejected)),
+        )
+
+    def _defaults_snapshot(self) -> tuple[Any, ...]:
+        return (tuple((q.id, repr(q.default)) for q in self.questions), (), ())
+
+    def unsaved(self) -> bool:
+        """Whether anything changed since the last save (or, before one, since the defaults)."""
+        return self.snapshot() != self._saved
+
+    def mark_saved(self) -> None:
+        self._saved = self.snapshot()
+
+    def reset(self) -> None:
+        """Every answer back to its default and every choice undone (starting over)."""
+        self.values = {q.id: copy.deepcopy(q.default) for q in self.questions}
+        self.accepted.clear()
+        self.rejected.clear()
 
     # ------------------------------------------------------------------ questions
 
@@ -136,7 +154,9 @@ class Session:
     # ------------------------------------------------------------------ engine
 
     def profile(self, source: str = "<interview>") -> Profile:
-        return profile_from_mapping(self.values, self.kb, source=source)
+        """The answers and the choices on recommendations, as ``new --profile`` reads them."""
+        profile = profile_from_mapping(self.values, self.kb, source=source)
+        return profile.with_choices(self.accepted, self.rejected)
 
     def result(self, rejected: frozenset[str] | set[str] | None = None) -> Any:
         """The engine's result for the answers so far (cached while the answers stay the same)."""
@@ -144,9 +164,10 @@ class Session:
         if key != self._cache_key:
             self._cache = {}
             self._cache_key = key
-        chosen = frozenset(self.rejected if rejected is None else rejected)
+        refused = frozenset(self.rejected if rejected is None else rejected)
+        chosen = (refused, frozenset(self.accepted) - refused)
         if chosen not in self._cache:
-            self._cache[chosen] = self.services.recommend(self.kb, self.profile(), chosen)
+            self._cache[chosen] = self.services.recommend(self.kb, self.profile(), refused, accepted=chosen[1])
         return self._cache[chosen]
 
     def preview(self) -> Preview:
@@ -154,27 +175,47 @@ class Session:
         recs = list(result.recommendations)
         count = {p: sum(1 for r in recs if r.priority == p) for p in ("high", "medium", "low")}
         risk = dict((result.risk or {}).get("pillars", {}))
-        return Preview(len(recs), count["high"], count["medium"], count["low"], risk)
+        counts = dict((result.risk or {}).get("pillar_counts", {}))
+        return Preview(len(recs), count["high"], count["medium"], count["low"], risk, counts)
 
     def is_rejected(self, rec_id: str) -> bool:
         return rec_id in self.rejected
 
-    def toggle(self, rec_id: str) -> bool:
-        """Reject an accepted recommendation or accept a rejected one; returns whether it is now rejected."""
+    def status(self, rec_id: str) -> str:
+        """``pending``, ``accepted`` or ``rejected``."""
         if rec_id in self.rejected:
-            self.rejected.discard(rec_id)
-            return False
-        self.rejected.add(rec_id)
-        return True
+            return "rejected"
+        return "accepted" if rec_id in self.accepted else "pending"
+
+    def toggle(self, rec_id: str) -> bool:
+        """Accept a pending or rejected recommendation, or reject an accepted one; returns whether it is now rejected."""
+        rejected = self.status(rec_id) == "accepted"
+        self.set_rejected(rec_id, rejected)
+        return rejected
+
+    def set_status(self, rec_id: str, status: str) -> None:
+        self.accepted.discard(rec_id)
+        self.rejected.discard(rec_id)
+        if status == "accepted":
+            self.accepted.add(rec_id)
+        elif status == "rejected":
+            self.rejected.add(rec_id)
 
     def set_rejected(self, rec_id: str, rejected: bool) -> None:
-        (self.rejected.add if rejected else self.rejected.discard)(rec_id)
+        self.set_status(rec_id, "rejected" if rejected else "accepted")
+
+    def counts(self) -> dict[str, int]:
+        """How many of the recommendations for these answers are pending, accepted and rejected."""
+        tally = dict.fromkeys(STATUSES, 0)
+        for rec in self.all_recommendations():
+            tally[self.status(rec.id)] += 1
+        return tally
 
     def all_recommendations(self) -> list[Any]:
         """Accepted and rejected recommendations together, in the engine's order (pillar, then priority)."""
         result = self.result()
         recs = list(result.recommendations) + list(result.rejected)
-        order = {"high": 0, "medium": 1, "low": 2}
+        order = {p.value: p.rank for p in Priority}
         pillars = list(PILLAR_LABELS)
 
         def key(rec: Any) -> tuple[Any, ...]:

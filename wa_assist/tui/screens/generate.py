@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from wa_assist.errors import UserError
 from wa_assist.tui.services import Generated
 from wa_assist.tui.session import Session
+from wa_assist.tui.widgets.choice import MarkedCheckbox
 from wa_assist.tui.widgets.markdown_view import MarkdownView
 
 if TYPE_CHECKING:
@@ -35,14 +36,15 @@ MAX_FILES_SHOWN = 40
 
 
 def summary_markdown(generated: Generated) -> str:
+    """Next steps first (they must be on screen in a small terminal), then the files made."""
     files = sorted(generated.files)
-    lines = [f"## Created {len(files)} files in `{generated.dest}`", ""]
+    steps = list(generated.next_steps) or [f"`cd {generated.dest}`", "Read `README.md`."]
+    lines = [f"## Created {len(files)} files in `{generated.dest}`", "", "## Next steps", ""]
+    lines += [f"{i}. {step}" for i, step in enumerate(steps, 1)]
+    lines += ["", "## Files", ""]
     lines += [f"- `{f}`" for f in files[:MAX_FILES_SHOWN]]
     if len(files) > MAX_FILES_SHOWN:
         lines.append(f"- ... and {len(files) - MAX_FILES_SHOWN} more")
-    steps = list(generated.next_steps) or [f"`cd {generated.dest}`", "Read `README.md`."]
-    lines += ["", "## Next steps", ""]
-    lines += [f"{i}. {step}" for i, step in enumerate(steps, 1)]
     return "\n".join(lines) + "\n"
 
 
@@ -65,9 +67,10 @@ class GenerateScreen(Screen[None]):
             with Vertical(id="generate-form"):
                 yield Label("Destination folder", classes="prompt")
                 yield Input(value=f"./{self.session.name}", id="dest")
-                yield Checkbox(
+                yield MarkedCheckbox(
                     "Render into a non-empty folder (your files are never overwritten)", id="force", compact=True
                 )
+                yield Static(id="generate-choices")
                 with Horizontal(id="generate-actions"):
                     yield Button("Generate", id="go", variant="primary", compact=True)
                 yield Static(id="generate-error")
@@ -78,6 +81,12 @@ class GenerateScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Generate the project"
+        counts = self.session.counts()
+        applied = counts["accepted"] + counts["pending"]
+        pending = f" ({counts['pending']} of them still pending)" if counts["pending"] else ""
+        self.query_one("#generate-choices", Static).update(
+            f"The project applies {applied} recommendations{pending} and leaves out the {counts['rejected']} rejected."
+        )
         self.query_one("#generate-progress").display = False
         self.query_one("#generate-summary").display = False
         self.query_one("#generate-error").display = False
@@ -141,9 +150,7 @@ class GenerateScreen(Screen[None]):
             summary.show(summary_markdown(generated))
             summary.display = True
             self.query_one("#generate-status", Static).update(
-                Content.assemble(
-                    ("Done. ", "bold $text-success"), "Press escape to review the recommendations or ctrl+q to quit."
-                )
+                Content.assemble(("Done. ", "bold $text-success"), "escape: back to the recommendations; ctrl+q quits.")
             )
             self.app.save_draft(quiet=True)
         elif event.state is WorkerState.ERROR:

@@ -32,6 +32,7 @@ class InterviewScreen(Screen[None]):
         Binding("ctrl+b", "back", "Back", priority=True),
         Binding("ctrl+n", "next", "Next", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+l", "app.search", "Search"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -47,14 +48,15 @@ class InterviewScreen(Screen[None]):
         yield Header()
         with Horizontal(id="interview"):
             with Vertical(id="form-column"):
+                yield Static(id="step-title")
                 with Horizontal(id="step-row"):
-                    yield Static(id="step-title")
+                    yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
                     yield Static(id="preview")
-                yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
                 yield VerticalScroll(id="form")
                 with Horizontal(id="nav"):
                     yield Button("Back", id="back", compact=True)
                     yield Button("Next", id="next", variant="primary", compact=True)
+                yield Static(id="draft-status")
             with VerticalScroll(id="side"):
                 yield Static("Why it matters", classes="side-title")
                 yield Static(id="why")
@@ -65,6 +67,7 @@ class InterviewScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         steps = self.session.steps()
+        self.refresh_draft_status()
         await self.show_step(steps[0], preview=False)
         self.app.interview_ready()
         self.call_after_refresh(self.refresh_preview)  # the engine runs once the question is on screen
@@ -93,6 +96,7 @@ class InterviewScreen(Screen[None]):
 
     async def _show_step(self, group: str, focus_last: bool, preview: bool) -> None:
         self.group = group
+        self.app.note_step(group)
         form = self.query_one("#form", VerticalScroll)
         await form.remove_children()
         fields = [QuestionField(q, self.session.values[q.id]) for q in self.session.group_questions(group)]
@@ -101,11 +105,11 @@ class InterviewScreen(Screen[None]):
         self._refresh_progress()
         if preview:
             self.refresh_preview()
+        form.scroll_home(animate=False)
         visible = self.visible_fields()
         if visible:
             (visible[-1] if focus_last else visible[0]).focus_control()
             self._show_help(visible[-1] if focus_last else visible[0])
-        form.scroll_home(animate=False)
 
     def _refresh_visibility(self) -> None:
         for field in self.fields():
@@ -124,6 +128,12 @@ class InterviewScreen(Screen[None]):
         self.query_one("#next", Button).label = "Results" if index == len(steps) - 1 else "Next"
         self.sub_title = f"Interview: {self.group}"
 
+    def on_screen_resume(self) -> None:
+        if self.group is not None:
+            self.app.note_step(self.group)
+        self.refresh_preview()
+        self.refresh_draft_status()
+
     def refresh_preview(self) -> None:
         try:
             preview = self.session.preview()
@@ -134,7 +144,25 @@ class InterviewScreen(Screen[None]):
         self.query_one(
             "#preview", Static
         ).tooltip = f"{preview.high} high, {preview.medium} medium, {preview.low} low priority"
-        self.query_one("#risk", RiskSummary).show(preview.risk)
+        self.query_one("#risk", RiskSummary).show(preview.risk, preview.counts)
+
+    def refresh_draft_status(self) -> None:
+        """Where the answers are kept, and whether the latest ones are saved."""
+        store = self.app.services.store
+        status = self.query_one("#draft-status", Static)
+        if store is None:
+            status.update("")
+            return
+        where = self.app.draft_where()
+        if not store.exists() and not self.session.unsaved():
+            state = ("Nothing to save yet:", "")
+        elif self.session.unsaved():
+            state = ("Unsaved", "bold $text-warning")
+        else:
+            state = ("Saved", "$text-success")
+        label = "draft" if store.autosaved else "profile"
+        status.update(Content.assemble(state, (f" {label} {where}", "dim")))
+        status.tooltip = str(store.path)
 
     def _show_help(self, field: QuestionField) -> None:
         q = field.question
@@ -160,6 +188,7 @@ class InterviewScreen(Screen[None]):
         self._refresh_visibility()
         self._refresh_progress()
         self.refresh_preview()
+        self.refresh_draft_status()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         node: Widget | None = event.widget
@@ -167,6 +196,7 @@ class InterviewScreen(Screen[None]):
             node = node.parent if isinstance(node.parent, Widget) else None
         if isinstance(node, QuestionField) and node.question.id != self._focused_question:
             self._show_help(node)
+            self.call_after_refresh(node.scroll_visible, animate=False)  # the prompt with its control
 
     @on(Button.Pressed, "#next")
     async def _next_pressed(self) -> None:
@@ -190,9 +220,10 @@ class InterviewScreen(Screen[None]):
             invalid.focus_control()
             self.notify(invalid.problem or "", title=f"Fix: {invalid.question.prompt}", severity="warning")
             return
-        self.app.save_draft(quiet=True)
         steps = self.steps
         index = self.step_index
+        self.app.note_step(steps[index + 1] if index + 1 < len(steps) else "results")
+        self.app.save_draft(quiet=True)
         if index + 1 < len(steps):
             await self.show_step(steps[index + 1])
         else:
@@ -207,6 +238,7 @@ class InterviewScreen(Screen[None]):
                     f"{invalid.question.prompt}: kept {self.session.values[invalid.question.id]!r}", severity="warning"
                 )
             await self.show_step(self.steps[index - 1], focus_last=True)
+            self.app.save_draft(quiet=True)
 
     def action_save(self) -> None:
         self.app.save_draft(quiet=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,6 +31,9 @@ class SearchScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("down", "results", "Results", show=False),
+        Binding("a", "choose('accepted')", "Accept"),
+        Binding("r", "choose('rejected')", "Reject"),
+        Binding("j", "jump", "Show in results"),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -83,19 +86,55 @@ class SearchScreen(Screen[None]):
             status.update(Content.styled(f"No entries match {query!r}.", "$text-warning"))
             self.query_one("#search-detail", MarkdownView).show("")
             return
-        status.update(Content.styled(f"{len(self.hits)} results", "dim"))
-        results.add_options(
-            Option(Content.assemble((hit.title, "bold"), ("\n" + hit.kind, "dim")), id=hit.id) for hit in self.hits
-        )
+        status.update(Content.styled(f"{len(self.hits)} result{'' if len(self.hits) == 1 else 's'}", "dim"))
+        results.add_options(Option(self._prompt(hit), id=hit.id) for hit in self.hits)
         results.highlighted = 0
+
+    def _prompt(self, hit: Any) -> Content:
+        kind = hit.kind
+        if self.app.is_recommended(hit.id):
+            kind += f" · recommended, {self.app.session.status(hit.id)}"
+        return Content.assemble((hit.title, "bold"), ("\n" + kind, "dim"))
 
     @on(OptionList.OptionHighlighted, "#search-results")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_detail(event.option.id or "")
+
+    def _show_detail(self, entry_id: str) -> None:
         kb = self.app.services.kb
-        entry = kb.get(event.option.id or "")
-        if entry is not None:
-            self.query_one("#search-detail", MarkdownView).show(entry_markdown(kb, entry))
-            self.query_one("#search-detail-scroll", VerticalScroll).scroll_home(animate=False)
+        entry = kb.get(entry_id)
+        if entry is None:
+            return
+        text = entry_markdown(kb, entry)
+        if self.app.is_recommended(entry_id):
+            status = self.app.session.status(entry_id)
+            text = (
+                f"**Recommended for your answers: {status}.** `a` accepts it, `r` rejects it, "
+                f"`j` shows it in the results.\n\n{text}"
+            )
+        self.query_one("#search-detail", MarkdownView).show(text)
+        self.query_one("#search-detail-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def highlighted_id(self) -> str | None:
+        results = self.query_one("#search-results", OptionList)
+        if results.highlighted is None or not results.option_count:
+            return None
+        return results.get_option_at_index(results.highlighted).id
+
+    def action_choose(self, status: str) -> None:
+        entry_id = self.highlighted_id()
+        if entry_id is None:
+            return
+        self.app.set_recommendation(entry_id, status)
+        hit = next((h for h in self.hits if h.id == entry_id), None)
+        if hit is not None:
+            self.query_one("#search-results", OptionList).replace_option_prompt(entry_id, self._prompt(hit))
+        self._show_detail(entry_id)
+
+    def action_jump(self) -> None:
+        entry_id = self.highlighted_id()
+        if entry_id is not None:
+            self.app.jump_to_recommendation(entry_id)
 
     @on(OptionList.OptionSelected, "#search-results")
     def _selected(self, event: OptionList.OptionSelected) -> None:

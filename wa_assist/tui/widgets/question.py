@@ -8,23 +8,17 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Input, Label, Static
 
 from wa_assist.schema import Question, QuestionType
 from wa_assist.tui.session import parse_answer
+from wa_assist.tui.widgets.choice import Choice, ChoiceList
 
 
 def option_id(qid: str, value: str) -> str:
-    """The widget id of one choice of a question (``opt-scenario-rest-api``)."""
-    return "opt-" + re.sub(r"[^A-Za-z0-9_-]", "_", f"{qid}-{value}")
-
-
-def _choice_label(label: str, help_text: str) -> Content:
-    if help_text:
-        return Content.assemble(label, ("  " + help_text, "dim"))
-    return Content(label)
+    """A safe id fragment for one choice of a question (``scenario-rest-api``)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", f"{qid}-{value}")
 
 
 class QuestionField(Vertical):
@@ -45,9 +39,8 @@ class QuestionField(Vertical):
     QuestionField.-invalid > .error {
         display: block;
     }
-    QuestionField RadioSet, QuestionField SelectionList {
+    QuestionField ChoiceList {
         width: 100%;
-        height: auto;
     }
     """
 
@@ -90,28 +83,20 @@ class QuestionField(Vertical):
                 select_on_focus=False,
             )
         elif q.type is QuestionType.choice:
-            with RadioSet(id=self.control_id):
-                for choice in q.choices:
-                    yield RadioButton(
-                        _choice_label(choice.label, choice.help),
-                        value=choice.value == self.value,
-                        name=choice.value,
-                        id=option_id(q.id, choice.value),
-                    )
+            choices = [Choice(c.value, c.label, c.help) for c in q.choices]
+            yield ChoiceList(choices, [self.value], id=self.control_id)
         elif q.type is QuestionType.boolean:
-            with RadioSet(id=self.control_id):
-                yield RadioButton("Yes", value=self.value is True, name="yes", id=option_id(q.id, "yes"))
-                yield RadioButton("No", value=self.value is not True, name="no", id=option_id(q.id, "no"))
+            yes_no = [Choice("yes", "Yes"), Choice("no", "No")]
+            yield ChoiceList(yes_no, ["yes" if self.value is True else "no"], id=self.control_id)
         else:  # multi
-            chosen = set(self.value or [])
-            yield SelectionList[str](
-                *((_choice_label(c.label, c.help), c.value, c.value in chosen) for c in q.choices),
-                id=self.control_id,
-            )
+            choices = [Choice(c.value, c.label, c.help) for c in q.choices]
+            yield ChoiceList(choices, list(self.value or []), multiple=True, id=self.control_id)
         yield Static("", classes="error")
 
     def focus_control(self) -> None:
-        self.query_one(f"#{self.control_id}").focus()
+        """Focus the control and bring the whole question, prompt first, into view."""
+        self.query_one(f"#{self.control_id}").focus(scroll_visible=False)
+        self.call_after_refresh(self.scroll_visible, animate=False, top=True)
 
     def _report(self, value: Any, problem: str | None) -> None:
         self.problem = problem
@@ -129,17 +114,13 @@ class QuestionField(Vertical):
         value, problem = parse_answer(self.question, event.value)
         self._report(value, problem)
 
-    @on(RadioSet.Changed)
-    def _picked(self, event: RadioSet.Changed) -> None:
+    @on(ChoiceList.Changed)
+    def _picked(self, event: ChoiceList.Changed) -> None:
         event.stop()
-        name = event.pressed.name
-        if self.question.type is QuestionType.boolean:
-            self._report(name == "yes", None)
-        else:
-            self._report(name, None)
-
-    @on(SelectionList.SelectedChanged)
-    def _selected(self, event: SelectionList.SelectedChanged) -> None:
-        event.stop()
-        chosen = set(event.selection_list.selected)
-        self._report([c.value for c in self.question.choices if c.value in chosen], None)
+        kind = self.question.type
+        if kind is QuestionType.boolean:
+            self._report(event.values == ["yes"], None)
+        elif kind is QuestionType.multi:
+            self._report(list(event.values), None)
+        elif event.values:
+            self._report(event.values[0], None)
