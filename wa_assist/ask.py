@@ -206,7 +206,7 @@ def _describe(condition: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- rendering
 
 
-def render_text(ans: Answer, *, markdown: bool = False) -> str:
+def render_text(ans: Answer, *, markdown: bool = False, sources: bool = True) -> str:
     """The answer for a terminal (plain text) or as Markdown."""
     h = "## " if markdown else ""
     bullet = "- " if markdown else "  - "
@@ -245,6 +245,7 @@ def render_text(ans: Answer, *, markdown: bool = False) -> str:
                 lines.extend(f"{bullet}{key} = {_show(value)}" for key, value in ans.decisions.items())
             for impl in ans.implemented:
                 lines.append(f"{bullet}{impl['where']}: {impl['what']}")
-    lines.append("")
-    lines.append(("Sources: " if not markdown else "**Sources:** ") + ", ".join(ans.sources))
+    if sources:  # the TUI shows them as buttons instead
+        lines.append("")
+        lines.append(("Sources: " if not markdown else "**Sources:** ") + ", ".join(ans.sources))
     return "\n".join(lines) + "\n"

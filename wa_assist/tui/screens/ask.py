@@ -139,7 +139,7 @@ class AskScreen(Screen[None]):
         except (UserError, EngineError, ValueError):  # answers not valid yet: answer without the workload
             result = None
         ans = answer(index, question, kb=services.kb, result=result if hasattr(result, "profile") else None)
-        return Exchange(question, ans, render_text(ans, markdown=True))
+        return Exchange(question, ans, render_text(ans, markdown=True, sources=False))
 
     @on(Button.Pressed, ".ask-source")
     def _open_source(self, event: Button.Pressed) -> None:
