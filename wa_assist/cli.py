@@ -99,6 +99,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--reject", action="append", default=[], metavar="ID", help="reject a recommendation (repeatable)")
     p.add_argument("--force", action="store_true", help="render into a non-empty folder; never overwrites your files")
+
+    p = sub.add_parser(
+        "update", parents=[common], help="bring a generated project up to date with new answers or guidance"
+    )
+    p.add_argument("project", nargs="?", default=".", help="the project folder (default: the current folder)")
+    p.add_argument("--profile", metavar="FILE", help="replace the recorded profile answers with this profile file")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="change an answer (repeatable)")
+    p.add_argument("--reject", action="append", default=[], metavar="ID", help="reject a recommendation (repeatable)")
+    p.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="accept a recommendation rejected before (repeatable)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    p.add_argument(
+        "--conflict",
+        choices=("inline", "rej"),
+        default="inline",
+        help="conflicting changes: marked in the file (inline, the default), or your file kept and the "
+        "template's change written beside it as FILE.rej",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="update despite uncommitted changes or what the last update left"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("diff", parents=[common], help="your changes to a generated project, as a unified diff")
+    p.add_argument("project", nargs="?", default=".", help="the project folder (default: the current folder)")
+
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="for CI: is the project what the current guidance generates, apart from your edits",
+    )
+    p.add_argument("project", nargs="?", default=".", help="the project folder (default: the current folder)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -112,6 +150,9 @@ COMMANDS = {
     "profile": "wa_assist.commands.profile:run",
     "new": "wa_assist.commands.new:run",
     "interview": "wa_assist.commands.interview:run",
+    "update": "wa_assist.commands.update:update",
+    "diff": "wa_assist.commands.update:diff",
+    "check": "wa_assist.commands.update:check",
 }
 
 
