@@ -36,6 +36,8 @@ def git(project: Path, *args: str) -> str:
 
 
 def commit_all(project: Path, message: str = "snapshot") -> None:
+    if not (project / ".git").exists():
+        git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-q", "--allow-empty", "-m", message)
 
