@@ -241,7 +241,7 @@ def _title(kb: Any, entry_id: str) -> str:
     return entry.title if entry is not None else "(no longer in the knowledge base)"
 
 
-def guidance_changes(loaded: Loaded, computed: Computed) -> Guidance:
+def guidance_changes(loaded: Loaded, computed: Computed, kb_digest: str) -> Guidance:
     from wa_assist.scaffold import _plain
 
     out = Guidance()
@@ -277,7 +277,7 @@ def guidance_changes(loaded: Loaded, computed: Computed) -> Guidance:
             "rejected but not recommended for this profile (kept, in case it applies later): "
             + ", ".join(result.unknown_rejections)
         )
-    if loaded.record.knowledge_digest != knowledge_digest():
+    if loaded.record.knowledge_digest != kb_digest:
         version = loaded.record.tool.get("version", "?")
         out.notes.append(f"the knowledge base changed since the project was generated (with wa-assist {version})")
     old_extra = {k["path"]: k["sha256"] for k in loaded.record.inputs.knowledge}
@@ -563,7 +563,8 @@ def plan_update(
     computed = compute(loaded, profile=profile, sets=sets, accept=accept, reject=reject, knowledge=knowledge)
     src = template or template_dir()
     theirs = render_theirs(computed.answers, src)
-    record, base = build_record(theirs, computed.inputs, computed.result, src)
+    kb_digest = knowledge_digest()
+    record, base = build_record(theirs, computed.inputs, computed.result, src, kb_digest)
     changes, writes = plan_files(project, loaded, theirs, conflict)
     record_writes = []
     for rel, data in record_files(record, base).items():  # base first, record last
@@ -573,7 +574,7 @@ def plan_update(
             record_writes.append(Write(rel, data, 0o644, before=before))
     return Plan(
         project=project,
-        guidance=guidance_changes(loaded, computed),
+        guidance=guidance_changes(loaded, computed, kb_digest),
         changes=changes,
         writes=writes,
         record_writes=record_writes,
