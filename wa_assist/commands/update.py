@@ -72,6 +72,18 @@ def _file_lines(plan: Any) -> list[str]:
 
 @_engine_errors
 def update(args: Any) -> int:
+    try:
+        return _update(args)
+    except KeyboardInterrupt:
+        print(
+            "wa-assist update: interrupted; run `wa-assist update` again to complete it "
+            "(`wa-assist check` says where it stopped)",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _update(args: Any) -> int:
     from wa_assist.update.run import update_project
 
     outcome = update_project(

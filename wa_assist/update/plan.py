@@ -261,7 +261,7 @@ def guidance_changes(loaded: Loaded, computed: Computed, kb_digest: str) -> Guid
                 why = "no accepted recommendation sets it now: the default of knowledge/decisions.yaml"
             else:
                 rec = result.get(source)
-                reason = f": {rec.reasons[0]}" if rec is not None and rec.reasons else ""
+                reason = f": {rec.reasons[0].rstrip('.')}" if rec is not None and rec.reasons else ""
                 why = f"set by {source} ({_title(computed.kb, source)}){reason}"
             was = old_sources.get(key)
             if was and was != source:

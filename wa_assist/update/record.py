@@ -237,8 +237,16 @@ def build_record(
     return record, base
 
 
+IGNORED = b"# what an update in progress, or one outside git, leaves here; not part of the record\nbackup/\npending/\njournal.json\n"
+
+
 def record_files(record: Record, base: bytes) -> dict[str, bytes]:
-    return {f"{RECORD_DIR}/{BASE_FILE}": base, f"{RECORD_DIR}/{RECORD_FILE}": record.to_json()}
+    """The files of .wa-assist/, the record last (an update rewrites them in this order)."""
+    return {
+        f"{RECORD_DIR}/.gitignore": IGNORED,
+        f"{RECORD_DIR}/{BASE_FILE}": base,
+        f"{RECORD_DIR}/{RECORD_FILE}": record.to_json(),
+    }
 
 
 def generation_hook(inputs: Inputs, result: Any, template: Path) -> Callable[[Path], dict[str, bytes]]:
