@@ -242,3 +242,56 @@ def test_missing_git_is_a_clear_error_before_anything_is_written(project, releas
     with pytest.raises(UpdateError, match="git is not installed"):
         update_project(project, template=v2)
     assert snapshot(project) == before
+
+
+ORG_GUIDANCE = """\
+entries:
+  - id: org-tagging-policy
+    kind: practice
+    pillars: [cost-optimization]
+    title: Tag every resource with its cost centre
+    summary: Tags let the organisation attribute serverless spend to teams.
+    body: Every stack carries `CostCentre` and `Owner` tags so the bill can be split by team.
+    steps: [Add Tags to the SAM Globals section]
+    related: [cost-logging-retention]
+"""
+
+
+def test_a_profile_file_replaces_the_recorded_answers_and_is_recorded(project, tmp_path):
+    import json
+
+    profile = tmp_path / "steady.yaml"
+    profile.write_text("name: orders-api\nscenario: rest-api\ntraffic: steady\nauth: iam\n", encoding="utf-8")
+    outcome = update_project(project, profile=profile)
+    assert ("traffic", "spiky", "steady") in outcome.plan.guidance.inputs
+    record = json.loads((project / ".wa-assist" / "record.json").read_text(encoding="utf-8"))
+    assert record["inputs"]["profile_source"] == str(profile)
+    assert record["inputs"]["profile"] == {
+        "name": "orders-api",
+        "scenario": "rest-api",
+        "traffic": "steady",
+        "auth": "iam",
+    }
+    assert record["inputs"]["sets"] == ["auth=iam"]  # the recorded overrides still apply on top
+
+
+def test_extra_guidance_is_recorded_by_digest_and_must_still_be_there(pristine, tmp_path):
+    import json
+
+    from wa_assist.scaffold import new_project
+    from wa_assist.update import UpdateError
+
+    guidance = tmp_path / "org.yaml"
+    guidance.write_text(ORG_GUIDANCE, encoding="utf-8")
+    dest = tmp_path / "svc"
+    new_project(dest, knowledge=[guidance])
+    record = json.loads((dest / ".wa-assist" / "record.json").read_text(encoding="utf-8"))
+    from wa_assist.update.record import sha256
+
+    assert record["knowledge"]["extra"] == [{"path": str(guidance), "sha256": sha256(guidance.read_bytes())}]
+    assert update_project(dest).plan.empty  # found where it was recorded
+    moved = tmp_path / "moved.yaml"
+    guidance.rename(moved)
+    with pytest.raises(UpdateError, match=r"org\.yaml: this extra guidance file .* --knowledge"):
+        update_project(dest)
+    assert update_project(dest, knowledge=[moved]).written  # only the record changes: the new path
