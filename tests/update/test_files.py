@@ -295,3 +295,13 @@ def test_extra_guidance_is_recorded_by_digest_and_must_still_be_there(pristine, 
     with pytest.raises(UpdateError, match=r"org\.yaml: this extra guidance file .* --knowledge"):
         update_project(dest)
     assert update_project(dest, knowledge=[moved]).written  # only the record changes: the new path
+
+
+def test_a_new_file_whose_folder_is_one_of_your_files_is_a_conflict_not_a_crash(project):
+    if (project / "statemachine").is_dir():
+        (project / "statemachine").rmdir()  # Copier leaves the folder of a file it does not render
+    (project / "statemachine").write_text("my notes on the state machine\n", encoding="utf-8")
+    outcome = update_project(project, sets=["multi_step=true"])
+    assert actions(outcome)["statemachine/workflow.asl.json"] == "conflict"
+    assert (project / "statemachine").read_text(encoding="utf-8") == "my notes on the state machine\n"
+    assert (project / "src" / "workflow_step" / "app.py").is_file()  # the rest of the update went ahead

@@ -311,6 +311,16 @@ def _read(project: Path, rel: str) -> FileState | _Blocked | None:
     return FileState(path.read_bytes(), _mode(path.stat().st_mode))
 
 
+def _blocked_parent(project: Path, rel: str) -> str | None:
+    """The first parent of rel that exists in the project and is not a folder (or is a symlink)."""
+    parts = rel.split("/")[:-1]
+    for n in range(1, len(parts) + 1):
+        path = project.joinpath(*parts[:n])
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            return "/".join(parts[:n])
+    return None
+
+
 def _free_side_name(project: Path, rel: str, suffix: str, taken: set[str]) -> str:
     """X.wa-new, or X.wa-new.2 ... when the user has a file of that name."""
     name, n = rel + suffix, 1
@@ -418,6 +428,11 @@ def plan_files(
             continue
         if o_hash == t_hash or b_hash == t_hash:
             continue  # already as generated now, or the template side did not change
+        if o is None and t is not None and _blocked_parent(project, rel):
+            changes.append(
+                Change(rel, "conflict", f"cannot be written: {_blocked_parent(project, rel)} is not a folder", 1)
+            )
+            continue
         if o_hash == b_hash:  # nothing of the user's in it
             if t is None:
                 write(rel, None, 0o644)

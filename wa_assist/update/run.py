@@ -64,7 +64,13 @@ def update_project(
             raise UpdateError(
                 f"{root}: an earlier update was interrupted; run `wa-assist update` without --dry-run to complete it"
             )
-        completed = complete_interrupted(root)
+        try:
+            completed = complete_interrupted(root)
+        except OSError as exc:
+            raise UpdateError(
+                f"completing the interrupted update failed writing {exc.filename or 'a file'} "
+                f"({exc.strerror or exc}); fix that and run `wa-assist update` again"
+            ) from None
     elif not dry_run:
         complete_interrupted(root)  # removes what an update interrupted before its first change left
     loaded = load_record(root)
@@ -96,11 +102,34 @@ def update_project(
             f"{root}: uncommitted changes to tracked files ({shown}); commit or stash them first, so the "
             "update's changes can be reviewed and undone, or pass --force (files are then backed up first)"
         )
-    applied = apply_plan(plan, in_git=in_git and not (dirty and touched))
+    _check_writable(root, [w.path for w in [*plan.writes, *plan.record_writes]])
+    try:
+        applied = apply_plan(plan, in_git=in_git and not (dirty and touched))
+    except OSError as exc:
+        raise UpdateError(
+            f"writing {exc.filename or 'a file'} failed ({exc.strerror or exc}); fix that and run "
+            "`wa-assist update` again: it completes what this one started (`wa-assist check` shows how far it got)"
+        ) from None
     outcome.written = True
     outcome.backup = applied.backup
     outcome.notes += applied.completed
     return outcome
+
+
+def _check_writable(root: Path, paths: Sequence[str]) -> None:
+    """Every file the update writes can be written: found before the first write, not in the middle."""
+    import os
+
+    problems = []
+    for rel in paths:
+        target = root / rel
+        folder = target.parent
+        while not folder.exists() and folder != root:
+            folder = folder.parent
+        if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+            problems.append(rel)
+    if problems:
+        raise UpdateError(f"{root}: cannot write {', '.join(problems[:5])}; nothing was changed (check permissions)")
 
 
 # ---------------------------------------------------------------------------- check
