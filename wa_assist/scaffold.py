@@ -260,7 +260,7 @@ def new_project(
     from wa_assist.engine import recommend
     from wa_assist.kb import load_knowledge
     from wa_assist.profile import apply_overrides, default_profile, load_profile
-    from wa_assist.update.record import Inputs, explicit_answers, generation_hook, knowledge_inputs
+    from wa_assist.update.record import record_hook
 
     sets = parse_sets(sets)
     target = Path(dest).expanduser().absolute()
@@ -268,18 +268,20 @@ def new_project(
         render(target, {}, force=force)  # raises the same clear error before any work
     kb = load_knowledge(extra=tuple(Path(k) for k in knowledge))
     prof = load_profile(Path(profile), kb.questions) if profile else default_profile(kb.questions)
-    inputs = Inputs(  # what the project records, for `wa-assist update`
-        profile=explicit_answers(prof),
-        profile_source=str(profile) if profile else "<defaults>",
-        sets=list(sets),
-        rejected=sorted(set(reject)),
-        knowledge=knowledge_inputs(knowledge),
-    )
+    answered, reject = prof, list(reject)
     if sets:
         prof = apply_overrides(prof, sets)
     result = recommend(kb, prof, rejected=frozenset(reject))
     answers = build_answers(prof.to_dict(), result)
-    rendered = render(target, answers, force=force, extra_files=generation_hook(inputs, result, template_dir()))
+    record = record_hook(  # .wa-assist/: what `wa-assist update` needs
+        answered,
+        result,
+        profile_source=str(profile) if profile else "<defaults>",
+        sets=sets,
+        rejected=reject,
+        knowledge=knowledge,
+    )
+    rendered = render(target, answers, force=force, extra_files=record)
     return NewProject(
         rendered=rendered, answers=answers, accepted=len(answers["recommendations"]), rejected=len(answers["rejected"])
     )

@@ -331,3 +331,29 @@ def load_record(project: Path) -> Loaded:
     if any(v is None for v in base.values()) and not problems:
         problems.append(f"{RECORD_DIR}/{BASE_FILE} lacks some generated files")
     return Loaded(record=record, base=base, raw=raw, problems=problems)
+
+
+def record_hook(
+    profile: Any,
+    result: Any,
+    *,
+    profile_source: str = "<interview>",
+    sets: Sequence[str] = (),
+    accepted: Iterable[str] = (),
+    rejected: Iterable[str] = (),
+    knowledge: Sequence[Path | str] = (),
+    template: Path | None = None,
+) -> Callable[[Path], dict[str, bytes]]:
+    """The ``extra_files`` hook for any generator (``new``, the interview): profile is the Profile before
+    any ``sets`` were applied, rejected the ids given to the engine, result what the engine returned."""
+    from wa_assist.scaffold import template_dir
+
+    inputs = Inputs(
+        profile=explicit_answers(profile),
+        profile_source=profile_source,
+        sets=list(sets),
+        accepted=sorted(set(accepted)),
+        rejected=sorted(set(rejected)),
+        knowledge=knowledge_inputs(knowledge),
+    )
+    return generation_hook(inputs, result, template or template_dir())
