@@ -305,3 +305,22 @@ def test_a_new_file_whose_folder_is_one_of_your_files_is_a_conflict_not_a_crash(
     assert actions(outcome)["statemachine/workflow.asl.json"] == "conflict"
     assert (project / "statemachine").read_text(encoding="utf-8") == "my notes on the state machine\n"
     assert (project / "src" / "workflow_step" / "app.py").is_file()  # the rest of the update went ahead
+
+
+def test_answers_a_newer_guidance_no_longer_knows_are_dropped_or_named(project):
+    """A release may stop asking a question, or stop allowing an answer: simulated by editing the record."""
+    import json
+
+    from wa_assist.profile import ProfileError
+
+    path = project / ".wa-assist" / "record.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["inputs"]["profile"] |= {"legacy_question": 3, "traffic": "sometimes"}
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"record\.json \(recorded answers\).*traffic.*sometimes"):
+        update_project(project)
+    outcome = update_project(project, sets=["traffic=steady"])
+    assert any("'legacy_question' is no longer asked" in n for n in outcome.plan.guidance.notes)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert "legacy_question" not in record["inputs"]["profile"] and "traffic=steady" in record["inputs"]["sets"]
+    assert update_project(project).plan.empty  # and the next update is fine without repeating the --set

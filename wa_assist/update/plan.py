@@ -183,7 +183,8 @@ class Computed:
     profile: Any
     result: Any
     answers: dict[str, Any]
-    old_profile: Any
+    old_profile: Any  # None when the recorded answers are no longer valid
+    notes: list[str] = field(default_factory=list)
 
 
 def compute(
@@ -198,7 +199,7 @@ def compute(
     """The new inputs (recorded plus changes) and what the installed guidance makes of them."""
     from wa_assist.engine import recommend
     from wa_assist.kb import load_knowledge
-    from wa_assist.profile import apply_overrides, load_profile, profile_from_mapping
+    from wa_assist.profile import ProfileError, apply_overrides, load_profile, profile_from_mapping
     from wa_assist.scaffold import build_answers, parse_sets
 
     old = loaded.record.inputs
@@ -206,14 +207,35 @@ def compute(
     extra = _knowledge_paths(old.knowledge, knowledge)
     kb = load_knowledge(extra=tuple(Path(p) for p in extra))
     where = f"{RECORD_DIR}/{RECORD_FILE} (recorded answers)"
-    recorded = profile_from_mapping(old.profile, kb.questions, source=where)
-    old_profile = apply_overrides(recorded, old.sets, source=f"{where}, --set") if old.sets else recorded
+    asked = {q.id for q in kb.questions}
+
+    def key(item: str) -> str:
+        return item.partition("=")[0].strip()
+
+    # A question a newer knowledge base no longer asks is dropped (and said so), not an error.
+    notes = [
+        f"the recorded answer '{k}' is no longer asked by the knowledge base; dropped"
+        for k in sorted({*old.profile, *map(key, old.sets)} - asked)
+    ]
+    kept = {k: v for k, v in old.profile.items() if k in asked}
+    old_sets = [s for s in old.sets if key(s) in asked]
+    try:
+        old_profile: Any = profile_from_mapping(kept, kb.questions, source=where)
+        if old_sets:
+            old_profile = apply_overrides(old_profile, old_sets, source=f"{where}, --set")
+    except ProfileError:  # not valid any more; the new answers below say what to change
+        old_profile = None
     if profile is not None:
         base_profile = load_profile(Path(profile), kb.questions)
         answers, source = explicit_answers(base_profile), str(profile)
     else:
-        base_profile, answers, source = recorded, dict(old.profile), old.profile_source
-    all_sets = _dedupe_sets([*old.sets, *sets])
+        # Every --set (recorded or new) wins over the recorded answer, which the guidance may no longer allow.
+        changed = set(map(key, [*old_sets, *sets]))
+        base_profile = profile_from_mapping(
+            {k: v for k, v in kept.items() if k not in changed}, kb.questions, source=where
+        )
+        answers, source = kept, old.profile_source
+    all_sets = _dedupe_sets([*old_sets, *sets])
     prof = apply_overrides(base_profile, all_sets) if all_sets else base_profile
     rejected = (set(old.rejected) | set(reject) | set(_profile_lists(base_profile, "rejected"))) - set(accept)
     accepted = (set(old.accepted) | set(accept) | set(_profile_lists(base_profile, "accepted"))) - set(reject)
@@ -233,6 +255,7 @@ def compute(
         result=result,
         answers=build_answers(prof.to_dict(), result),
         old_profile=old_profile,
+        notes=notes,
     )
 
 
@@ -244,8 +267,9 @@ def _title(kb: Any, entry_id: str) -> str:
 def guidance_changes(loaded: Loaded, computed: Computed, kb_digest: str) -> Guidance:
     from wa_assist.scaffold import _plain
 
-    out = Guidance()
-    old_values, new_values = computed.old_profile.values, computed.profile.values
+    out = Guidance(notes=list(computed.notes))
+    old_values = computed.old_profile.values if computed.old_profile is not None else {}
+    new_values = computed.profile.values
     for key, new in new_values.items():
         if key in old_values and _plain(old_values[key]) != _plain(new):
             out.inputs.append((key, _plain(old_values[key]), _plain(new)))
