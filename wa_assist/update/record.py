@@ -24,6 +24,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import stat
 import tarfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -50,11 +51,18 @@ def sha256(data: bytes) -> str:
 def tree_digest(root: Path, skip: Iterable[str] = ("__pycache__",)) -> str:
     """sha256 over every file's relative path and content (sorted), skipping byte-code folders."""
     skipped = set(skip)
+    files: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skipped]
+        rel = os.path.relpath(folder, root)
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                files.append((name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"), path))
     digest = hashlib.sha256()
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not skipped.intersection(p.relative_to(root).parts))
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        data = path.read_bytes()
+    for rel, path in sorted(files):
+        with open(path, "rb") as handle:
+            data = handle.read()
         digest.update(f"{rel}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
