@@ -23,7 +23,7 @@ def test_update_prints_the_guidance_changes_then_each_file_and_exits_1_on_confli
     out = proc.stdout
     assert out.index("Guidance") < out.index("Files")
     assert "decision  table_billing: on-demand -> provisioned" in out
-    assert "because" in out or "set by svc-dynamodb-capacity-modes" in out
+    assert "set by svc-dynamodb-capacity-modes (DynamoDB capacity modes): Traffic is steady" in out
     assert "+ svc-cognito-user-pools" in out and "- svc-api-gateway-authorizers" in out
     assert "conflict  template.yaml" in out and "added     statemachine/workflow.asl.json" in out
     assert "need you" in out

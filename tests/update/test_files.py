@@ -110,7 +110,7 @@ def test_removed_by_the_template_but_changed_by_you_is_kept(project, release):
 
 
 def test_removed_by_an_answer_change_when_untouched(project):
-    """auth iam -> cognito drops nothing here, but multi_step adds the workflow and turning it off removes it."""
+    """multi_step adds the workflow's files; turning it off again removes them, and their emptied folder."""
     update_project(project, sets=["multi_step=true"])
     assert (project / "statemachine" / "workflow.asl.json").is_file()
     outcome = update_project(project, sets=["multi_step=false"])
