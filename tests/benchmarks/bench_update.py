@@ -68,7 +68,9 @@ def main() -> int:
         files = sum(1 for p in edited.rglob("*") if p.is_file())
         print(f"orders-api, {files} files, answers-only update (3 answers), median of {args.runs} runs each")
         print(f"  wa-assist new    : {statistics.median(news):.3f} s (min {min(news):.3f}, max {max(news):.3f})")
-        print(f"  wa-assist update : {statistics.median(updates):.3f} s (min {min(updates):.3f}, max {max(updates):.3f})")
+        print(
+            f"  wa-assist update : {statistics.median(updates):.3f} s (min {min(updates):.3f}, max {max(updates):.3f})"
+        )
         print(f"  ratio of medians : {statistics.median(updates) / statistics.median(news):.2f}x (goal <= 2.00x)")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -152,7 +152,7 @@ def check(args: Any) -> int:
             "deleted_by_you": report.deleted,
             "update_would_change": None
             if plan is None
-            else {"guidance": plan.guidance.to_dict(), "files": [c.to_dict() for c in plan.changes if c.action]},
+            else {"guidance": plan.guidance.to_dict(), "files": [c.to_dict() for c in plan.changes]},
             "notes": report.notes,
         }
         print(json.dumps(doc, indent=2, ensure_ascii=False))
