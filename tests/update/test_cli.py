@@ -117,3 +117,18 @@ def test_the_base_archive_is_deterministic(pristine, tmp_path):
     again = tmp_path / "again"
     new_project(again, profile=PROFILE, sets=["auth=iam"])
     assert (again / ".wa-assist" / "base.tar.gz").read_bytes() == (pristine / ".wa-assist" / "base.tar.gz").read_bytes()
+
+
+def test_run_from_a_subfolder_finds_the_project(project):
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "wa_assist", "check"], cwd=project / "src", capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"Project {project}\n" in proc.stdout

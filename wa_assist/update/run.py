@@ -18,13 +18,17 @@ from wa_assist.update.apply import (
 )
 from wa_assist.update.merge import unified
 from wa_assist.update.plan import Plan, leftovers, plan_update
-from wa_assist.update.record import RECORD_DIR, load_record, sha256
+from wa_assist.update.record import RECORD_DIR, RECORD_FILE, load_record, sha256
 
 
 def _project(project: Path | str | None) -> Path:
+    """The project folder: the one given, or the nearest above it that holds a record (as git finds its root)."""
     path = Path(project or ".").expanduser().absolute()
     if not path.is_dir():
         raise UpdateError(f"{path}: no such project folder")
+    for folder in (path, *path.parents):
+        if (folder / RECORD_DIR / RECORD_FILE).is_file():
+            return folder
     return path
 
 
