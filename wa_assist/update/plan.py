@@ -37,6 +37,7 @@ from wa_assist.update.record import (
     Loaded,
     build_record,
     explicit_answers,
+    file_mode,
     knowledge_digest,
     knowledge_inputs,
     load_record,
@@ -330,9 +331,7 @@ def _read(project: Path, rel: str) -> FileState | _Blocked | None:
         return BLOCKED
     if not path.exists():
         return None
-    from wa_assist.update.record import _mode
-
-    return FileState(path.read_bytes(), _mode(path.stat().st_mode))
+    return FileState(path.read_bytes(), file_mode(path.stat().st_mode))
 
 
 def _blocked_parent(project: Path, rel: str) -> str | None:
@@ -408,7 +407,7 @@ def plan_files(
 
     # Files the template renamed that the user had changed: follow the rename.
     renames: dict[str, str] = {}
-    added = [p for p in theirs if p not in base_hash and ours[p] is None]
+    added = [p for p in theirs if p not in base_hash and ours[p] is None and not _blocked_parent(project, p)]
     for old in (p for p in base_hash if p not in theirs):
         o, b = ours[old], base.get(old)
         if not isinstance(o, FileState) or b is None or o.digest == base_hash[old] or is_binary(o.data, b.data):

@@ -87,7 +87,7 @@ class FileState:
         return sha256(self.data)
 
 
-def _mode(st_mode: int) -> int:
+def file_mode(st_mode: int) -> int:
     return 0o755 if st_mode & stat.S_IXUSR else 0o644
 
 
@@ -99,7 +99,7 @@ def read_tree(root: Path, skip_dirs: Iterable[str] = (RECORD_DIR,)) -> dict[str,
         rel = path.relative_to(root)
         if rel.parts[0] in skipped or not path.is_file() or path.is_symlink():
             continue
-        out[rel.as_posix()] = FileState(path.read_bytes(), _mode(path.stat().st_mode))
+        out[rel.as_posix()] = FileState(path.read_bytes(), file_mode(path.stat().st_mode))
     return out
 
 
@@ -131,7 +131,7 @@ def unpack_base(data: bytes) -> dict[str, FileState]:
             handle = tar.extractfile(member)
             if handle is None:
                 continue
-            out[member.name] = FileState(handle.read(), _mode(member.mode))
+            out[member.name] = FileState(handle.read(), file_mode(member.mode))
     return out
 
 
