@@ -128,19 +128,18 @@ def test_renamed_by_the_template_carries_your_changes_to_the_new_name(project, r
     assert "ignore::ResourceWarning" in (project / "config" / "pytest.ini").read_text(encoding="utf-8")
 
 
-def test_renamed_by_you_gets_the_templates_change_where_you_moved_it(project, release):
+def test_renamed_by_you_gets_the_templates_change_beside_where_you_moved_it(project, release):
     moved = project / "samples" / "get.json"
     moved.parent.mkdir()
-    moved.write_text(
-        (project / "events" / "get_item.json").read_text(encoding="utf-8").replace("sample-event", "my-agent"),
-        encoding="utf-8",
-    )
+    mine = (project / "events" / "get_item.json").read_text(encoding="utf-8").replace("sample-event", "my-agent")
+    moved.write_text(mine, encoding="utf-8")
     (project / "events" / "get_item.json").unlink()
     v2 = release(edits={GET_ITEM: ('"GET", "/items/{id}"', '"GET", "/items/{itemId}"')})
     outcome = update_project(project, template=v2)
-    assert actions(outcome) == {"samples/get.json": "merged"}
-    text = moved.read_text(encoding="utf-8")
-    assert '"resource": "/items/{itemId}"' in text and "my-agent" in text
+    assert actions(outcome) == {"events/get_item.json": "conflict"}  # yours to take, not taken for you
+    assert moved.read_text(encoding="utf-8") == mine  # files only you have are never touched
+    merged = (project / "samples" / "get.json.wa-new").read_text(encoding="utf-8")
+    assert '"resource": "/items/{itemId}"' in merged and "my-agent" in merged
     assert not (project / "events" / "get_item.json").exists()
 
 

@@ -6,8 +6,8 @@ and T the new render (theirs):
 
 - O = T, or B = T (the template side did not change): nothing to do; the user's state stays as it is;
 - O = B (the user did not touch it): T replaces it (updated), is added, or it is removed when T has none;
-- the user deleted it and T changed it: left deleted (unless the user moved it: then T's change is merged
-  into the file it moved to);
+- the user deleted it and T changed it: left deleted; when a file only the user has looks like it was moved
+  there, T's change merged into a copy of that file is written beside it (``Y.wa-new``), for the user to take;
 - the user changed it and T has none: kept;
 - both added it: the user's stays, T's is written beside it (``X.wa-new``);
 - both changed text: ``git merge-file``; conflicts inline (``--conflict inline``) or the user's file kept
@@ -476,26 +476,21 @@ def plan_files(
                     moved = max(scored)[1]
                     mine = user_only.pop(moved)
                     merged = merge_text(mine.data, b_state.data, t.data)
-                    if merged.conflicts and conflict == "rej":
-                        name = side(
-                            moved, unified(b_state.data, t.data, f"a/{rel}", f"b/{rel}").encode(), 0o644, REJ_SUFFIX
-                        )
+                    if merged.data != mine.data:
+                        # Files only you have are never touched: the merge goes beside the one it was moved to.
+                        name = side(moved, merged.data, mine.mode)
                         changes.append(
                             Change(
-                                moved, "conflict", f"you moved {rel} here; the template's change is in {name}", 1, name
-                            )
-                        )
-                    elif merged.data != mine.data:
-                        writes.append(Write(moved, merged.data, mine.mode, before=mine.digest))
-                        action = "conflict" if merged.conflicts else "merged"
-                        changes.append(
-                            Change(
-                                moved,
-                                action,
-                                f"you moved {rel} here; the template's change follows it",
+                                rel,
+                                "conflict",
+                                f"you deleted it, and {moved} looks like it moved there: the template's change, "
+                                f"merged into a copy of {moved}, is in {name}"
+                                + (" (with conflicts marked)" if merged.conflicts else ""),
                                 merged.conflicts,
+                                name,
                             )
                         )
+                        continue
                     continue
             changes.append(Change(rel, "left-deleted"))
             continue
