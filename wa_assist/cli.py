@@ -360,6 +360,72 @@ def _new(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="render into a non-empty folder; never overwrites your files")
 
 
+@command(
+    "update",
+    "wa_assist.commands.update:update",
+    "bring a generated project up to date with new answers or guidance",
+    "Recompute the recommendations and decisions from the inputs the project recorded (.wa-assist/) plus\n"
+    "your changes, render with the installed guidance and template, and merge three ways per file: the\n"
+    "pristine render is the base. It prints what changes in the guidance, then what happens to each file.\n"
+    "It never loses an edit of yours without a conflict, a side file or a backup.\n"
+    "Exit 0 when clean, 1 while conflicts remain, 2 for bad input.",
+    [
+        "wa-assist update orders-api --set auth=cognito --dry-run",
+        "wa-assist update orders-api --reject svc-lambda-provisioned-concurrency",
+        "wa-assist update            # in the project, after upgrading wa-assist",
+    ],
+)
+def _update(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", nargs="?", default=".", help="the project folder (default: the current folder)")
+    p.add_argument("--profile", metavar="FILE", help="replace the recorded profile answers with this profile file")
+    _set(p, "change an answer")
+    _reject(p)
+    p.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="accept a recommendation rejected before (repeatable)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    add_choice(
+        p,
+        "--conflict",
+        "conflict style",
+        ("inline", "rej"),
+        "conflicting changes marked in the file, or your file kept and the template's change written beside it as FILE.rej",
+        default="inline",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="update despite uncommitted changes or what the last update left"
+    )
+    add_choice(p, "--format", "format", ("text", "json"), "output format", default="text")
+
+
+@command(
+    "diff",
+    "wa_assist.commands.update:diff",
+    "your changes to a generated project, as a unified diff",
+    "Show what you changed in a generated project against its pristine render (recorded in .wa-assist/).",
+    ["wa-assist diff orders-api", "wa-assist diff | less"],
+)
+def _diff(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", nargs="?", default=".", help="the project folder (default: the current folder)")
+
+
+@command(
+    "check",
+    "wa_assist.commands.update:check",
+    "for CI: is the project what the current guidance generates, apart from your edits",
+    "Report leftover conflict markers or side files, an interrupted update, files changed since generation,\n"
+    "and what an update would change. Exit 0 when up to date, 1 when not, 2 for bad input.",
+    ["wa-assist check orders-api", "wa-assist check --format json"],
+)
+def _check(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", nargs="?", default=".", help="the project folder (default: the current folder)")
+    add_choice(p, "--format", "format", ("text", "json"), "output format", default="text")
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The top-level parser and each command's parser."""
     parser = _Parser(

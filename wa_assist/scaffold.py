@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -206,13 +206,20 @@ def _conflicts(rendered: Path, dest: Path, files: Iterable[Path]) -> tuple[list[
 
 
 def render(
-    dest: Path | str, answers: Mapping[str, Any], *, force: bool = False, template: Path | None = None
+    dest: Path | str,
+    answers: Mapping[str, Any],
+    *,
+    force: bool = False,
+    template: Path | None = None,
+    extra_files: Callable[[Path], Mapping[str, bytes]] | None = None,
 ) -> Rendered:
     """Render the template into dest.
 
     dest must not exist or be an empty folder; with force it may hold files, but no existing file
     is ever overwritten or deleted (a differing file aborts the whole render before anything moves).
     The render happens in a temporary folder beside dest and is moved into place only when complete.
+    extra_files, given the finished render's folder, returns more files (relative posix path -> bytes)
+    to add to it before the move: how the project's record in .wa-assist/ lands with the project.
     """
     dest = Path(dest).expanduser().absolute()
     src = template or template_dir()
@@ -236,6 +243,10 @@ def render(
             raise
         except Exception as exc:  # Copier and Jinja errors: report, do not leak a traceback
             raise ScaffoldError(f"the template could not be rendered: {type(exc).__name__}: {exc}") from exc
+        if extra_files is not None:
+            for name, data in extra_files(staging).items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_bytes(data)
         files = _files(staging)
         if not dest.exists():
             os.replace(staging, dest)
@@ -287,6 +298,7 @@ def new_project(
     from wa_assist.engine import recommend
     from wa_assist.kb import load_knowledge
     from wa_assist.profile import apply_overrides, default_profile, load_profile
+    from wa_assist.update.record import record_hook
 
     sets = parse_sets(sets)
     target = Path(dest).expanduser().absolute()
@@ -294,12 +306,23 @@ def new_project(
         render(target, {}, force=force)  # raises the same clear error before any work
     kb = load_knowledge(extra=tuple(Path(k) for k in knowledge))
     prof = load_profile(Path(profile), kb) if profile else default_profile(kb.questions)
+    answered, reject = prof, list(reject)
     if sets:
         prof = apply_overrides(prof, sets)
     refused = prof.rejected | set(reject)  # the profile's choices, and the command line's
-    result = recommend(kb, prof, rejected=refused, accepted_ids=prof.accepted - refused)
+    chosen = prof.accepted - refused
+    result = recommend(kb, prof, rejected=refused, accepted_ids=chosen)
     answers = build_answers(prof.to_dict(), result)
-    rendered = render(target, answers, force=force)
+    record = record_hook(  # .wa-assist/: what `wa-assist update` needs
+        answered,
+        result,
+        profile_source=str(profile) if profile else "<defaults>",
+        sets=sets,
+        accepted=chosen,
+        rejected=refused,
+        knowledge=knowledge,
+    )
+    rendered = render(target, answers, force=force, extra_files=record)
     return NewProject(
         rendered=rendered, answers=answers, accepted=len(answers["recommendations"]), rejected=len(answers["rejected"])
     )

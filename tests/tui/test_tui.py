@@ -925,6 +925,8 @@ def test_next_steps_follow_what_the_project_needs(kb, tmp_path):
     signed = generate(tmp_path / "signed", profile_from_mapping({"sensitive_data": True}, kb), frozenset(), False)
     steps = " ".join(signed.next_steps)
     assert "--config-env dev-bootstrap" in steps and "--guided" not in steps
+    # the project records what `wa-assist update` needs, as one made by `new` does
+    assert (tmp_path / "signed" / ".wa-assist" / "record.json").is_file()
     plain = generate(tmp_path / "plain", profile_from_mapping({"sensitive_data": False}, kb), frozenset(), False)
     assert "--guided --config-env dev" in " ".join(plain.next_steps)
     text = summary_markdown(Generated(dest=tmp_path, files=[f"f{i}" for i in range(60)], next_steps=["do this"]))

@@ -51,6 +51,7 @@ def run(args: Namespace) -> int:
         index_loader=index_loader,
         profile_path=getattr(args, "profile", None),
         exit_when_ready=os.environ.get(READY_EXIT_ENV) == "1",
+        knowledge=extra,
     )
     code = app.run()
     return int(code or 0)

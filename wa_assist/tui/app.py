@@ -7,7 +7,7 @@ its constructor; :func:`make_app` builds it for the command line and for tests a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -18,7 +18,15 @@ from textual.screen import Screen
 
 from wa_assist.tui.commands import KnowledgeCommands
 from wa_assist.tui.screens.dialogs import MIN_HEIGHT, MIN_WIDTH, QuitScreen, ResumeScreen, TooSmallScreen
-from wa_assist.tui.services import GenerateFn, ProfileStore, RecommendFn, Services, default_draft_path, shown_path
+from wa_assist.tui.services import (
+    GenerateFn,
+    ProfileStore,
+    RecommendFn,
+    Services,
+    default_draft_path,
+    default_generate,
+    shown_path,
+)
 from wa_assist.tui.session import Session
 
 if TYPE_CHECKING:
@@ -297,6 +305,7 @@ def make_app(
     profile_path: str | Path | None = None,
     profile: Profile | None = None,
     exit_when_ready: bool = False,
+    knowledge: Sequence[str | Path] = (),
 ) -> WaAssistApp:
     """The app with real services unless fakes are given.
 
@@ -322,6 +331,8 @@ def make_app(
                 store.path.replace(aside)
                 first = str(exc).splitlines()[0]
                 notice = f"The saved draft could not be read ({first}); it is kept as {shown_path(aside)}."
+    if generate is None:
+        generate = default_generate(kb, knowledge)
     services = Services(kb=kb, generate=generate, index_loader=index_loader, store=store)
     if recommend is not None:
         services.recommend = recommend

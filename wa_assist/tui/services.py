@@ -130,18 +130,29 @@ def _default_recommend(
     return recommend(kb, profile, rejected, accepted)
 
 
-def _default_generate(kb: Any) -> GenerateFn:
-    """The real generator: the engine's decisions for the profile, rendered by the project template."""
+def default_generate(kb: Any, knowledge: Sequence[str | Path] = ()) -> GenerateFn:
+    """The real generator: the engine's decisions for the profile, rendered by the project template
+    (``knowledge``: the extra guidance files the knowledge base was loaded with, for the project's record)."""
 
     def generate(dest: Path, profile: Profile, rejected: frozenset[str], force: bool) -> Generated:
         from wa_assist import scaffold
         from wa_assist.engine import recommend
         from wa_assist.errors import UserError
+        from wa_assist.update.record import record_hook
 
         result = recommend(kb, profile, rejected, profile.accepted)
         answers = scaffold.build_answers(profile.to_dict(), result)
+        # What `wa-assist update` needs, recorded in the project as `new` records it.
+        record = record_hook(
+            profile,
+            result,
+            profile_source=str(profile.source),
+            accepted=profile.accepted - rejected,
+            rejected=rejected,
+            knowledge=knowledge,
+        )
         try:
-            rendered = scaffold.render(dest, answers, force=force)
+            rendered = scaffold.render(dest, answers, force=force, extra_files=record)
         except scaffold.ScaffoldError as exc:
             if isinstance(exc, UserError):
                 raise
@@ -182,7 +193,7 @@ class Services:
 
     def __post_init__(self) -> None:
         if self.generate is None:
-            self.generate = _default_generate(self.kb)
+            self.generate = default_generate(self.kb)
 
     def search_index(self) -> SearchIndex:
         """The fuzzy search index, built (or read from its cache) on first use."""
