@@ -164,6 +164,8 @@ class _ProfileFormatter(string.Formatter):
 def _show_number(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _show(value)
+    if isinstance(value, float) and abs(value) < 1 and value != int(value):
+        return f"{value:.3f}".rstrip("0")
     if isinstance(value, float) and abs(value) < 100 and value != int(value):
         return f"{value:,.2f}"
     return f"{round(value):,}"
