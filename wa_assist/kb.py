@@ -393,7 +393,9 @@ class _Checker:
                     )
                 for name, value in cost.values.items():
                     if not (isinstance(value, dict) and set(value) == {"expr"}):
-                        self.report(key, ("advice", "costs", i, "values", name), 'a cost value is {expr: "..."}', entry.id)
+                        self.report(
+                            key, ("advice", "costs", i, "values", name), 'a cost value is {expr: "..."}', entry.id
+                        )
                         continue
                     self.expression(key, ("advice", "costs", i, "values", name), value, entry.id)
                 for name in _PLACEHOLDER.findall(cost.text):

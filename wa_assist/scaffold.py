@@ -87,11 +87,37 @@ def rejected_answer(rec: Any) -> dict[str, Any]:
     }
 
 
+# TEMPORARY, until the component manifests compute the `functions` answer (logical id -> {"kind": ...}):
+# the kind (knowledge/decisions.yaml function_kinds) of every function the components define. The
+# template reads it only while `functions` is still a plain list. IndexerFunction consumes the table's
+# stream, or a queue in relational projects; both kinds get the same settings except reserved
+# concurrency, which only the functions holding database connections need, hence "stream".
+FUNCTION_KINDS_PENDING_MANIFESTS = {
+    "ItemsFunction": "api",
+    "SearchFunction": "api",
+    "FilesFunction": "api",
+    "ArchiveFunction": "api",
+    "SkillFunction": "api",
+    "AuthorizerFunction": "authorizer",
+    "ConsumerFunction": "stream",
+    "AggregatorFunction": "stream",
+    "IndexerFunction": "stream",
+    "WorkerFunction": "queue",
+    "QueueWorkerFunction": "queue",
+    "OrderProcessorFunction": "event",
+    "WorkflowStepFunction": "workflow-step",
+    "PreTrafficHookFunction": "hook",
+}
+
+
 def build_answers(profile: Mapping[str, Any], result: Any) -> dict[str, Any]:
     """Template answers: every profile field, every decision (decisions win on shared ids such as
-    `architecture`), and the accepted and rejected recommendations."""
+    `architecture`), the per-kind overrides of the decisions, and the accepted and rejected
+    recommendations."""
     answers: dict[str, Any] = {k: _plain(v) for k, v in profile.items()}
     answers.update({k: _plain(v) for k, v in dict(_get(result, "decisions") or {}).items()})
+    answers["function_settings"] = _plain(dict(_get(result, "function_decisions") or {}))
+    answers["function_kinds_pending"] = dict(FUNCTION_KINDS_PENDING_MANIFESTS)
     answers["recommendations"] = [recommendation_answer(r) for r in (_get(result, "recommendations") or [])]
     answers["rejected"] = [rejected_answer(r) for r in (_get(result, "rejected") or [])]
     return answers

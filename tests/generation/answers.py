@@ -21,7 +21,7 @@ _FUNCS = {"min": min, "max": max, "ceil": math.ceil, "floor": math.floor, "round
 
 def _eval(expr: str, values: dict[str, Any]) -> Any:
     """Arithmetic, comparisons, min/max/ceil/floor/round and conditionals over known names only."""
-    tree = ast.parse(expr, mode="eval")
+    tree = ast.parse(expr.replace("decision.", ""), mode="eval")  # decisions defined earlier are in values
     allowed = (
         ast.Expression,
         ast.BinOp,
@@ -68,7 +68,7 @@ def default_answers(
     answers = dict(values)
     for d in decision_defs:
         default = d["default"]
-        answers[d["id"]] = _eval(default["expr"], values) if isinstance(default, dict) else default
+        answers[d["id"]] = _eval(default["expr"], answers) if isinstance(default, dict) else default
     answers.update(decisions or {})
     answers.setdefault("recommendations", [])
     answers.setdefault("rejected", [])
