@@ -322,6 +322,9 @@ class _Checker:
             if problem:
                 self.report(key, ("default",), problem)
             self.expression(key, ("default",), d.default)
+        for pid in kb.prices:
+            if pid in kb.question_ids or pid in kb.decisions:
+                self.report(f"price:{pid}", ("id",), f"price id '{pid}' is also a profile field or decision id")
         fields = set(kb.question_ids)
         for entry in kb.entries.values():
             key = f"entry:{entry.id}"

@@ -140,7 +140,13 @@ WORKLOADS = [
     ),
     Workload(
         "event-driven order system",
-        {"scenario": "event-driven", "invocation": "async", "traffic": "spiky", "peak_rps": 200, "p99_latency_ms": 2000},
+        {
+            "scenario": "event-driven",
+            "invocation": "async",
+            "traffic": "spiky",
+            "peak_rps": 200,
+            "p99_latency_ms": 2000,
+        },
         {
             "event": {"cold_start": "none", "memory_mb": 512, "error_rate_alarm_pct": 5, "duration_alarm_ms": 6400},
             "queue": {"cold_start": "none", "memory_mb": 512, "error_rate_alarm_pct": 5, "duration_alarm_ms": 6400},
@@ -186,7 +192,11 @@ WORKLOADS = [
         },
         {
             # Steady: the floor is half the 60 concurrent requests, target tracking follows the day up to 86.
-            "api": {"cold_start": "provisioned-concurrency", "provisioned_concurrency": 30, "provisioned_concurrency_max": 86},
+            "api": {
+                "cold_start": "provisioned-concurrency",
+                "provisioned_concurrency": 30,
+                "provisioned_concurrency_max": 86,
+            },
             # The authorizer's results are cached (300 s), so it runs on a small share of requests.
             "authorizer": {"cold_start": "none", "provisioned_concurrency": 0, "memory_mb": 1024},
         },
@@ -219,7 +229,9 @@ def _result(kb, workload: Workload):
 def test_each_kind_of_function_gets_what_an_expert_would_choose(kb, workload, kind):
     decided = _result(kb, workload).for_kind(kind)
     wrong = {did: (decided[did], want) for did, want in workload.kinds[kind].items() if decided[did] != want}
-    assert not wrong, f"{workload.name}: {kind} functions got (value, expected) {wrong}; expected because {workload.why}"
+    assert not wrong, (
+        f"{workload.name}: {kind} functions got (value, expected) {wrong}; expected because {workload.why}"
+    )
 
 
 @pytest.mark.parametrize("workload", WORKLOADS, ids=[w.name for w in WORKLOADS])
