@@ -166,7 +166,9 @@ def test_the_engine_chose_what_each_project_is_made_of(projects):
             assert "AWS::RDS::DBCluster" in template
             assert ("AWS::RDS::DBProxy" in template) == (answers["relational"] == "rds-proxy")
             assert ("EnableHttpEndpoint: true" in template) == (answers["relational"] == "data-api")
-            assert f"ReservedConcurrentExecutions: {answers['reserved_concurrency']}" in template
+            # The functions holding database connections are capped in prod only, from StageSettings.
+            capped = "ReservedConcurrentExecutions: !If [IsProd, !FindInMap [StageSettings, !Ref Stage, ItemsFunctionReservedConcurrency]"
+            assert (capped in template) == (answers["relational"] == "rds-proxy"), name
         if PROFILES[name].get("sensitive_data"):
             assert answers["kms"] == "customer-managed"
             assert "KmsKeyId: !GetAtt ProjectKey.Arn" in template
