@@ -263,3 +263,58 @@ def test_no_cold_start_mitigation_off_the_request_path(kb, workload):
 def test_every_workload_kind_is_a_defined_kind(kb):
     assert {k for w in WORKLOADS for k in w.kinds} <= set(kb.function_kinds)
     assert len(WORKLOADS) >= 8
+
+
+# --------------------------------------------------------------------------- what the generated template does with them
+
+
+def _resource(template: str, logical: str) -> str:
+    """The text of one top-level resource of a rendered template.yaml."""
+    import re
+
+    match = re.search(rf"\n  {logical}:\n(.*?)(?=\n  [A-Za-z0-9]+:\n|\nOutputs:)", template, re.S)
+    assert match, logical
+    return match.group(1)
+
+
+def _render(tmp_path, profile: dict[str, Any]) -> str:
+    import yaml
+
+    from wa_assist.scaffold import new_project
+
+    source = tmp_path / "profile.yaml"
+    source.write_text(yaml.safe_dump({"name": "svc", **profile}), encoding="utf-8")
+    new_project(tmp_path / "out", profile=source)
+    return (tmp_path / "out" / "template.yaml").read_text(encoding="utf-8")
+
+
+def test_each_function_of_the_template_gets_its_kinds_settings_and_prod_only_warm_capacity(tmp_path):
+    partner = next(w for w in WORKLOADS if w.name == "sensitive partner API behind a Lambda authorizer")
+    template = _render(tmp_path, partner.profile)
+    items, authorizer = _resource(template, "ItemsFunction"), _resource(template, "AuthorizerFunction")
+    assert "ProvisionedConcurrencyConfig: !If\n        - IsProd" in items
+    assert "ProvisionedConcurrencyConfig" not in authorizer and "SnapStart" not in authorizer
+    scaling = _resource(template, "ItemsFunctionConcurrencyScaling")
+    assert "Condition: IsProd" in scaling and "lambda:function:ProvisionedConcurrency" in scaling
+    policy = _resource(template, "ItemsFunctionConcurrencyScalingPolicy")
+    assert "LambdaProvisionedConcurrencyUtilization" in policy and "TargetValue: 0.7" in policy
+    assert "AuthorizerFunctionConcurrencyScaling" not in template
+    dev, prod = template.split("\n    dev:\n", 1)[1].split("\n    prod:\n", 1)
+    prod = prod.split("\nConditions:", 1)[0]
+    assert "ItemsFunctionProvisionedConcurrency: 0\n" in dev and "ItemsFunctionProvisionedConcurrency: 30\n" in prod
+    assert "ItemsFunctionProvisionedConcurrencyMax: 86\n" in prod
+    assert 'LogEvent: "false"' in prod and "LogLevel: DEBUG" in dev
+    # the rollback alarm is a rate, not one error a minute
+    errors = _resource(template, "ItemsFunctionErrorsAlarm")
+    assert "IF(invocations >= 10, 100 * errors / invocations, 0)" in errors and "Threshold: 1\n" in errors
+
+
+def test_consumers_alarm_on_their_timeout_and_tolerate_retried_failures(tmp_path):
+    orders = next(w for w in WORKLOADS if w.name == "event-driven order system")
+    template = _render(tmp_path, orders.profile)
+    for logical in ("OrderProcessorFunction", "WorkerFunction"):
+        assert "Threshold: 6400" in _resource(template, f"{logical}DurationAlarm"), logical
+        assert "Threshold: 5\n" in _resource(template, f"{logical}ErrorsAlarm"), logical
+        body = _resource(template, logical)
+        assert "SnapStart" not in body and "ProvisionedConcurrencyConfig" not in body, logical
+        assert "ReservedConcurrentExecutions" not in body, logical
