@@ -318,3 +318,18 @@ def test_consumers_alarm_on_their_timeout_and_tolerate_retried_failures(tmp_path
         body = _resource(template, logical)
         assert "SnapStart" not in body and "ProvisionedConcurrencyConfig" not in body, logical
         assert "ReservedConcurrentExecutions" not in body, logical
+
+
+def test_reports_show_the_per_kind_decisions_and_the_costs(kb):
+    import json
+
+    from wa_assist.report import render_json, render_markdown
+
+    result = _result(kb, WORKLOADS[0])
+    markdown = render_markdown(result)
+    assert "## Decisions per function kind" in markdown
+    assert "| api | `provisioned_concurrency` | `60` | svc-lambda-provisioned-concurrency |" in markdown
+    assert "- Why: Cost: provisioned concurrency of 60" in markdown
+    data = json.loads(render_json(result))
+    assert data["function_decisions"]["api"]["cold_start"] == "provisioned-concurrency"
+    assert data["function_decision_sources"]["api"]["cold_start"] == "svc-lambda-provisioned-concurrency"
