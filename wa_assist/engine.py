@@ -210,6 +210,13 @@ def _raw_decisions(entry: Entry, values: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
+def _tests_kind(entry: Entry) -> bool:
+    """Whether any decision case of the entry tests the function kind (otherwise every kind gets the same cases)."""
+    advice = entry.advice
+    assert advice is not None
+    return any(conditions.FUNCTION_KIND in conditions.condition_fields(case.when) for case in advice.decisions)
+
+
 def _coerce(decision: Decision, value: Any, origin: str) -> Any:
     """A computed value made to fit the decision's type and range."""
     if decision.type is DecisionType.integer:
@@ -420,8 +427,10 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
     accepted = [a for a in applied if a.entry.id not in rejected_ids]
     refused = [a for a in applied if a.entry.id in rejected_ids]
 
+    by_kind = {a.entry.id for a in applied if _tests_kind(a.entry)}
+
     def cases_for(kind: str) -> Callable[[_Applied], dict[str, Any]]:
-        return lambda a: _raw_decisions(a.entry, env(kind))
+        return lambda a: _raw_decisions(a.entry, env(kind)) if a.entry.id in by_kind else a.raw
 
     try:
         project = _resolve(kb, accepted, refused, env(None), lambda a: a.raw)
