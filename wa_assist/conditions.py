@@ -32,6 +32,9 @@ DECISION_PREFIX = "decision."
 # The components the project is made of (wa_assist.components); known only once decisions are, so
 # only conditions that may read decisions may test it: ``{components: state_machine}``.
 COMPONENTS_FIELD = "components"
+# The kind of function a per-kind decision case is evaluated for (``function_kinds`` in decisions.yaml);
+# the engine sets it, and it is None while the project-level value is resolved.
+FUNCTION_KIND = "function_kind"
 
 
 class ConditionError(ValueError):
@@ -201,12 +204,30 @@ def _check_value(field: str, value: Any, kb: Any, op: str | None) -> list[str]:
     return problems
 
 
-def check_condition(condition: Any, kb: Any, allow_decisions: bool = True) -> list[str]:
+def _check_kind(test: Any, kb: Any) -> list[str]:
+    """Problems with a test of ``function_kind``: it is one of the defined kinds (or a list of them)."""
+    known = list(getattr(kb, "function_kinds", {}) or {})
+    problems: list[str] = []
+    items: list[Any] = []
+    if isinstance(test, Mapping):
+        for op, expected in test.items():
+            if op not in ("in", "not_in", "eq", "ne"):
+                problems.append(f"'{FUNCTION_KIND}': operator {op!r} does not apply; use in, not_in, eq or ne")
+            items += _as_list(expected)
+    else:
+        items = _as_list(test)
+    for item in items:
+        if item not in known:
+            problems.append(f"'{FUNCTION_KIND}': unknown kind {item!r}; kinds: {', '.join(known)}")
+    return problems
+
+
+def check_condition(condition: Any, kb: Any, allow_decisions: bool = True, allow_kind: bool = False) -> list[str]:
     """Problems with a condition: unknown fields, operators, or values a field cannot take.
 
     ``kb`` needs ``question(id)`` (raising ``KeyError`` for an unknown id, or returning ``None``) and a
     ``decisions`` mapping. ``allow_decisions=False`` rejects ``decision.<id>`` (used where decisions are
-    not resolved yet, such as ``applies``).
+    not resolved yet, such as ``applies``); ``allow_kind`` accepts ``function_kind`` (decision cases).
     """
     problems: list[str] = []
     if condition is None or condition == {}:
@@ -219,10 +240,16 @@ def check_condition(condition: Any, kb: Any, allow_decisions: bool = True) -> li
                 problems.append(f"'{key}' takes a list of conditions")
                 continue
             for sub in test:
-                problems += check_condition(sub, kb, allow_decisions)
+                problems += check_condition(sub, kb, allow_decisions, allow_kind)
             continue
         if key == "not":
-            problems += check_condition(test, kb, allow_decisions)
+            problems += check_condition(test, kb, allow_decisions, allow_kind)
+            continue
+        if key == FUNCTION_KIND:
+            if not allow_kind:
+                problems.append(f"'{key}' can only be tested in a decision case's 'when'")
+            else:
+                problems += _check_kind(test, kb)
             continue
         if key == COMPONENTS_FIELD:
             if not allow_decisions:

@@ -18,15 +18,24 @@ Nothing here knows any advice. For every entry with an ``advice`` block the engi
    (:func:`assess_risk`): high when a Required practice is rejected, medium when another one is,
    unverified while practices are only accepted or pending, none only when every one is verified.
 
+6. resolves every decision once more for each function kind of ``decisions.yaml`` (``function_kinds``):
+   decision cases may test ``function_kind``, so a rule can decide for the functions that serve callers
+   synchronously differently from queue or stream consumers. ``Result.function_decisions`` holds, per
+   kind, the decisions whose value differs from the project-level one (which is resolved with
+   ``function_kind`` unset, so cases that test it do not take part);
+7. renders each recommendation's ``costs`` from the list prices of ``decisions.yaml`` (``prices``) and
+   adds them to its reasons, so a cost is stated wherever the recommendation is.
+
 ``applies``, ``priority``, ``reasons`` and decision ``when`` read profile fields only; ``implemented_in``
-conditions may also read resolved decisions (``decision.<id>``).
+conditions may also read resolved decisions (``decision.<id>``) and hold when they hold for the project
+or for any function kind; costs read the decisions of their ``function_kind`` when they name one.
 """
 
 from __future__ import annotations
 
 import math
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +77,7 @@ class Recommendation:
     implemented_in: list[dict[str, str]]
     lens: dict[str, str] | None
     changes: str
+    costs: list[str] = field(default_factory=list)
 
     @property
     def pillar(self) -> str:
@@ -114,6 +124,13 @@ class Result:
     unknown_rejections: list[str] = field(default_factory=list)  # rejected ids that do not apply
     components: list[str] = field(default_factory=list)  # what the project is made of (wa_assist.components)
     functions: dict[str, dict[str, Any]] = field(default_factory=dict)  # logical id -> kind, code, component
+    # function kind -> decision id -> value, where the kind's value differs from the project-level one
+    function_decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    function_decision_sources: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def for_kind(self, kind: str) -> dict[str, Any]:
+        """Every decision as the functions of ``kind`` get it (project-level values with the kind's overrides)."""
+        return {**self.decisions, **self.function_decisions.get(kind, {})}
 
     def by_pillar(self) -> dict[str, list[Recommendation]]:
         grouped: dict[str, list[Recommendation]] = {}
@@ -149,6 +166,21 @@ class _ProfileFormatter(string.Formatter):
         return value
 
 
+def _show_number(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _show(value)
+    if isinstance(value, float) and abs(value) < 1 and value != int(value):
+        return f"{value:.3f}".rstrip("0")
+    if isinstance(value, float) and abs(value) < 100 and value != int(value):
+        return f"{value:,.2f}"
+    return f"{round(value):,}"
+
+
+def render_cost(text: str, values: Mapping[str, Any]) -> str:
+    """A cost sentence with its computed ``{name}`` values filled in (numbers formatted for reading)."""
+    return render_text(text, {k: _show_number(v) for k, v in values.items()})
+
+
 def render_text(text: str, values: Mapping[str, Any]) -> str:
     """A reason template with ``{field}`` placeholders filled from the profile values."""
     try:
@@ -181,6 +213,13 @@ def _raw_decisions(entry: Entry, values: Mapping[str, Any]) -> dict[str, Any]:
             for key, value in case.set.items():
                 found.setdefault(key, value)
     return found
+
+
+def _tests_kind(entry: Entry) -> bool:
+    """Whether any decision case of the entry tests the function kind (otherwise every kind gets the same cases)."""
+    advice = entry.advice
+    assert advice is not None
+    return any(conditions.FUNCTION_KIND in conditions.condition_fields(case.when) for case in advice.decisions)
 
 
 def _coerce(decision: Decision, value: Any, origin: str) -> Any:
@@ -297,45 +336,29 @@ class _Applied:
     raw: dict[str, Any]
 
 
-def recommend(
-    kb: Any, profile: Profile, rejected: Iterable[str] = frozenset(), accepted_ids: Iterable[str] = frozenset()
-) -> Result:
-    """Every recommendation for ``profile``, the resolved decisions, their conflicts and the lens risk.
+_Resolution = tuple[dict[str, Any], dict[str, str], list["Conflict"], dict[str, dict[str, Any]]]
 
-    Every recommendation not ``rejected`` is applied; ``accepted_ids`` names the ones the user
-    accepted, which only the risk tells apart from the pending ones.
-    """
-    values = profile.values
-    rejected_ids = set(rejected)
-    chosen_ids = set(accepted_ids) - rejected_ids
-    applied: list[_Applied] = []
-    not_applicable: set[str] = set()
-    for order, entry in enumerate(kb.entries.values()):
-        advice = entry.advice
-        if advice is None:
-            continue
-        try:
-            if not conditions.evaluate(advice.applies, values):
-                not_applicable.add(entry.id)
-                continue
-            reasons = [render_text(r.text, values) for r in advice.reasons if conditions.evaluate(r.when, values)]
-            applied.append(_Applied(entry, order, _priority(entry, values), reasons, _raw_decisions(entry, values)))
-        except conditions.ConditionError as exc:
-            raise EngineError(f"entry '{entry.id}': {exc}") from None
 
-    accepted = [a for a in applied if a.entry.id not in rejected_ids]
-    refused = [a for a in applied if a.entry.id in rejected_ids]
-
+def _resolve(
+    kb: Any,
+    accepted: list[_Applied],
+    refused: list[_Applied],
+    values: Mapping[str, Any],
+    raw_of: Callable[[_Applied], dict[str, Any]],
+) -> _Resolution:
+    """Every decision resolved over the accepted recommendations' cases (``raw_of`` gives each one's
+    decision id -> literal or {expr}): values, their sources, the conflicts and what each entry proposed."""
+    raws = {id(a): raw_of(a) for a in (*accepted, *refused)}
     candidates: dict[str, list[_Applied]] = {}
     raw_by_decision: dict[str, list[Any]] = {}
     for a in accepted:
-        for did, raw in a.raw.items():
+        for did, raw in raws[id(a)].items():
             if did not in kb.decisions:
                 raise EngineError(f"entry '{a.entry.id}' sets unknown decision '{did}'")
             candidates.setdefault(did, []).append(a)
             raw_by_decision.setdefault(did, []).append(raw)
     for a in refused:  # their expressions are evaluated too, to show what they would have set
-        for did, raw in a.raw.items():
+        for did, raw in raws[id(a)].items():
             if did in kb.decisions:
                 raw_by_decision.setdefault(did, []).append(raw)
 
@@ -347,13 +370,13 @@ def recommend(
         decision = kb.decisions[did]
         options = []
         for a in candidates.get(did, []):
-            value = _value(decision, a.raw[did], values, resolved, f"entry '{a.entry.id}'")
+            value = _value(decision, raws[id(a)][did], values, resolved, f"entry '{a.entry.id}'")
             proposed.setdefault(a.entry.id, {})[did] = value
             options.append((a.priority.rank, _preference(decision, value), a.order, a, value))
         for a in refused:
-            if did in a.raw:
+            if did in raws[id(a)]:
                 proposed.setdefault(a.entry.id, {})[did] = _value(
-                    decision, a.raw[did], values, resolved, f"entry '{a.entry.id}'"
+                    decision, raws[id(a)][did], values, resolved, f"entry '{a.entry.id}'"
                 )
         if not options:
             resolved[did] = _value(decision, decision.default, values, resolved, f"default of decision '{did}'")
@@ -377,6 +400,64 @@ def recommend(
                     reason=_why(decision, (winner.priority, value), (losers[0][3].priority, losers[0][4])),
                 )
             )
+    return resolved, sources, conflicts, proposed
+
+
+def recommend(
+    kb: Any, profile: Profile, rejected: Iterable[str] = frozenset(), accepted_ids: Iterable[str] = frozenset()
+) -> Result:
+    """Every recommendation for ``profile``, the resolved decisions, their conflicts and the lens risk.
+
+    Every recommendation not ``rejected`` is applied; ``accepted_ids`` names the ones the user
+    accepted, which only the risk tells apart from the pending ones.
+    """
+    values = profile.values
+    rejected_ids = set(rejected)
+    chosen_ids = set(accepted_ids) - rejected_ids
+    prices = {pid: price.usd for pid, price in getattr(kb, "prices", {}).items()}
+    kinds = list(getattr(kb, "function_kinds", {}))
+
+    def env(kind: str | None) -> dict[str, Any]:
+        """Names decision cases and expressions read: prices, the profile and the function kind."""
+        return {**prices, **values, conditions.FUNCTION_KIND: kind}
+
+    applied: list[_Applied] = []
+    not_applicable: set[str] = set()
+    for order, entry in enumerate(kb.entries.values()):
+        advice = entry.advice
+        if advice is None:
+            continue
+        try:
+            if not conditions.evaluate(advice.applies, values):
+                not_applicable.add(entry.id)
+                continue
+            reasons = [render_text(r.text, values) for r in advice.reasons if conditions.evaluate(r.when, values)]
+            applied.append(_Applied(entry, order, _priority(entry, values), reasons, _raw_decisions(entry, env(None))))
+        except conditions.ConditionError as exc:
+            raise EngineError(f"entry '{entry.id}': {exc}") from None
+
+    accepted = [a for a in applied if a.entry.id not in rejected_ids]
+    refused = [a for a in applied if a.entry.id in rejected_ids]
+
+    by_kind = {a.entry.id for a in applied if _tests_kind(a.entry)}
+
+    def cases_for(kind: str) -> Callable[[_Applied], dict[str, Any]]:
+        return lambda a: _raw_decisions(a.entry, env(kind)) if a.entry.id in by_kind else a.raw
+
+    try:
+        project = _resolve(kb, accepted, refused, env(None), lambda a: a.raw)
+        per_kind = {kind: _resolve(kb, accepted, refused, env(kind), cases_for(kind)) for kind in kinds}
+    except conditions.ConditionError as exc:
+        raise EngineError(str(exc)) from None
+    resolved, sources, conflicts, proposed = project
+    function_decisions: dict[str, dict[str, Any]] = {}
+    function_sources: dict[str, dict[str, str]] = {}
+    for kind, (kind_resolved, kind_sources, _, _) in per_kind.items():
+        differs = {did: kind_resolved[did] for did in kb.decisions if kind_resolved[did] != resolved[did]}
+        if differs:
+            function_decisions[kind] = differs
+            function_sources[kind] = {did: kind_sources[did] for did in differs}
+    every_resolution = [resolved, *(r[0] for r in per_kind.values())]
 
     from wa_assist.components import COMPONENTS_FIELD, select
 
@@ -391,10 +472,23 @@ def recommend(
             implemented = [
                 {"where": impl.where, "what": impl.what}
                 for impl in advice.implemented_in
-                if conditions.evaluate(impl.when, built_values, resolved)
+                if any(conditions.evaluate(impl.when, built_values, decided) for decided in every_resolution)
             ]
         except conditions.ConditionError as exc:
             raise EngineError(f"entry '{entry.id}': implemented_in: {exc}") from None
+        costs = []
+        for cost in advice.costs:
+            decided = per_kind[cost.function_kind][0] if cost.function_kind in per_kind else resolved
+            try:
+                if not conditions.evaluate(cost.when, values, decided):
+                    continue
+                computed = {
+                    name: conditions.evaluate_expr(value["expr"], env(cost.function_kind), decided)
+                    for name, value in cost.values.items()
+                }
+            except conditions.ConditionError as exc:
+                raise EngineError(f"entry '{entry.id}': costs: {exc}") from None
+            costs.append(render_cost(cost.text, computed))
         mine = proposed.get(entry.id, {})
         return Recommendation(
             entry=entry,
@@ -404,11 +498,12 @@ def recommend(
             kind=entry.kind.value,
             pillars=[p.value for p in entry.pillars],
             priority=a.priority.value,
-            reasons=a.reasons,
+            reasons=[*a.reasons, *costs],
             decisions={did: mine[did] for did in kb.decisions if did in mine},
             implemented_in=implemented,
             lens=_lens_of(entry, kb),
             changes=advice.changes,
+            costs=costs,
         )
 
     def sort_key(rec: Recommendation) -> tuple[Any, ...]:
@@ -429,6 +524,8 @@ def recommend(
         conflicts=sorted(conflicts, key=lambda c: list(kb.decisions).index(c.decision)),
         risk=risk,
         unknown_rejections=sorted(r for r in rejected_ids if r not in applied_ids),
+        function_decisions=function_decisions,
+        function_decision_sources=function_sources,
         components=selection.components,
         functions=selection.functions,
     )

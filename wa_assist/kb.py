@@ -19,7 +19,17 @@ from pydantic import BaseModel, ValidationError
 from wa_assist import sources
 from wa_assist.cache import read_cache, write_cache
 from wa_assist.errors import UserError
-from wa_assist.schema import Abbreviation, Decision, DecisionType, Entry, KnowledgeFile, LensQuestion, Question
+from wa_assist.schema import (
+    Abbreviation,
+    Decision,
+    DecisionType,
+    Entry,
+    FunctionKind,
+    KnowledgeFile,
+    LensQuestion,
+    Price,
+    Question,
+)
 from wa_assist.yamlio import Located, YamlError, load_yaml
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -63,6 +73,8 @@ class KnowledgeBase:
     origins: dict[str, str] = field(default_factory=dict)  # entry id -> file it came from
     lens_questions: dict[str, LensQuestion] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    function_kinds: dict[str, FunctionKind] = field(default_factory=dict)
+    prices: dict[str, Price] = field(default_factory=dict)
 
     def question(self, qid: str) -> Question:
         for q in self.questions:
@@ -209,7 +221,7 @@ def _parse(path: Path, shipped: bool, problems: list[Problem]) -> _Parsed | None
         )
         return None
     if not shipped:
-        for section in ("questions", "decisions", "lens_questions"):
+        for section in ("questions", "decisions", "lens_questions", "function_kinds", "prices"):
             if located.data.get(section):
                 problems.append(
                     Problem(
@@ -273,10 +285,18 @@ class _Checker:
         )
 
     def condition(
-        self, key: str, sub: tuple[Any, ...], cond: dict[str, Any], entry: str | None = None, *, decisions: bool = False
+        self,
+        key: str,
+        sub: tuple[Any, ...],
+        cond: dict[str, Any],
+        entry: str | None = None,
+        *,
+        decisions: bool = False,
+        kinds: bool = False,
     ) -> None:
-        """Check a condition; only ``implemented_in`` may read resolved decisions (``decision.<id>``)."""
-        for message in self.conditions.check_condition(cond, self.kb, allow_decisions=decisions):
+        """Check a condition; only ``implemented_in`` and costs may read resolved decisions (``decision.<id>``),
+        only decision cases may test ``function_kind``."""
+        for message in self.conditions.check_condition(cond, self.kb, allow_decisions=decisions, allow_kind=kinds):
             self.report(key, sub, message, entry)
 
     def expression(self, key: str, sub: tuple[Any, ...], value: Any, entry: str | None = None) -> None:
@@ -290,9 +310,11 @@ class _Checker:
         except ValueError as exc:
             self.report(key, sub, f"invalid expression: {exc}", entry)
             return
-        known = set(self.kb.question_ids) | set(self.kb.decisions)
+        known = set(self.kb.question_ids) | set(self.kb.decisions) | set(self.kb.prices)
         for name in sorted(names - known):
-            self.report(key, sub, f"expression names '{name}', which is neither a profile field nor a decision", entry)
+            self.report(
+                key, sub, f"expression names '{name}', which is neither a profile field, a decision nor a price", entry
+            )
 
     def checks(self, key: str, entry: Entry, seen: dict[str, str]) -> None:
         """Template check ids are unique across the knowledge base (their detections are keyed by them)."""
@@ -316,6 +338,9 @@ class _Checker:
             if problem:
                 self.report(key, ("default",), problem)
             self.expression(key, ("default",), d.default)
+        for pid in kb.prices:
+            if pid in kb.question_ids or pid in kb.decisions:
+                self.report(f"price:{pid}", ("id",), f"price id '{pid}' is also a profile field or decision id")
         fields = set(kb.question_ids)
         seen_checks: dict[str, str] = {}
         for entry in kb.entries.values():
@@ -361,7 +386,7 @@ class _Checker:
                             entry.id,
                         )
             for i, case in enumerate(advice.decisions):
-                self.condition(key, ("advice", "decisions", i, "when"), case.when, entry.id)
+                self.condition(key, ("advice", "decisions", i, "when"), case.when, entry.id, kinds=True)
                 for name, value in case.set.items():
                     decision = kb.decisions.get(name)
                     if decision is None:
@@ -378,6 +403,30 @@ class _Checker:
                     self.expression(key, ("advice", "decisions", i, "set", name), value, entry.id)
             for i, impl in enumerate(advice.implemented_in):
                 self.condition(key, ("advice", "implemented_in", i, "when"), impl.when, entry.id, decisions=True)
+            for i, cost in enumerate(advice.costs):
+                self.condition(key, ("advice", "costs", i, "when"), cost.when, entry.id, decisions=True)
+                if cost.function_kind is not None and cost.function_kind not in kb.function_kinds:
+                    self.report(
+                        key,
+                        ("advice", "costs", i, "function_kind"),
+                        f"unknown function kind '{cost.function_kind}'; kinds: {', '.join(kb.function_kinds)}",
+                        entry.id,
+                    )
+                for name, value in cost.values.items():
+                    if not (isinstance(value, dict) and set(value) == {"expr"}):
+                        self.report(
+                            key, ("advice", "costs", i, "values", name), 'a cost value is {expr: "..."}', entry.id
+                        )
+                        continue
+                    self.expression(key, ("advice", "costs", i, "values", name), value, entry.id)
+                for name in _PLACEHOLDER.findall(cost.text):
+                    if name not in cost.values:
+                        self.report(
+                            key,
+                            ("advice", "costs", i, "text"),
+                            f"placeholder {{{name}}} is not one of the cost's values: {', '.join(cost.values) or 'none'}",
+                            entry.id,
+                        )
 
 
 # The sections whose items carry a unique id: section name -> (key prefix, what to call a duplicate).
@@ -386,6 +435,8 @@ _ID_SECTIONS = {
     "questions": ("question", "duplicate question id"),
     "decisions": ("decision", "duplicate decision id"),
     "lens_questions": ("lens", "duplicate lens question"),
+    "function_kinds": ("kind", "duplicate function kind"),
+    "prices": ("price", "duplicate price id"),
 }
 
 
@@ -426,6 +477,8 @@ def _build(parsed: list[_Parsed], problems: list[Problem]) -> KnowledgeBase:
         origins=origins,
         lens_questions=sections["lens_questions"],
         files=[p.located.path for p in parsed],
+        function_kinds=sections["function_kinds"],
+        prices=sections["prices"],
     )
     if not problems:
         _Checker(kb, where, problems).run()

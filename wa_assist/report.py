@@ -52,6 +52,8 @@ def to_json_data(result: Result) -> dict[str, Any]:
         "rejected": [_rec_dict(r) for r in result.rejected],
         "decisions": result.decisions,
         "decision_sources": result.decision_sources,
+        "function_decisions": result.function_decisions,
+        "function_decision_sources": result.function_decision_sources,
         "conflicts": [c.to_dict() for c in result.conflicts],
         "risk": result.risk,
         "not_applicable_questions": sorted(result.profile.not_applicable),
@@ -138,6 +140,18 @@ def render_markdown(result: Result) -> str:
     out += ["## Project decisions", "", "| Decision | Value | Set by |", "|---|---|---|"]
     for did, value in result.decisions.items():
         out.append(f"| `{did}` | `{show_value(value, literal=True)}` | {result.decision_sources[did]} |")
+    if result.function_decisions:
+        out += [
+            "",
+            "## Decisions per function kind",
+            "",
+            "| Function kind | Decision | Value | Set by |",
+            "|---|---|---|---|",
+        ]
+        for kind, decided in result.function_decisions.items():
+            for did, value in decided.items():
+                source = result.function_decision_sources.get(kind, {}).get(did, "")
+                out.append(f"| {kind} | `{did}` | `{show_value(value, literal=True)}` | {source} |")
     out += ["", "## Conflicts", ""]
     if result.conflicts:
         out += [f"- {_md_escape(str(c))}" for c in result.conflicts]
@@ -200,5 +214,17 @@ def render_table(result: Result, console: Console) -> None:
     for did, value in result.decisions.items():
         decisions.add_row(did, show_value(value, literal=True), result.decision_sources[did])
     console.print(decisions)
+    if result.function_decisions:
+        per_kind = Table(title="Decisions per function kind (overriding the project's)", header_style="bold")
+        # Two columns, so every id stays whole at 80 columns: the decision above the entry that set it.
+        per_kind.add_column("Function kind: decision (set by)", no_wrap=True)
+        per_kind.add_column("Value", overflow="fold")
+        for kind, decided in result.function_decisions.items():
+            for did, value in decided.items():
+                source = result.function_decision_sources.get(kind, {}).get(did, "")
+                cell = Text(f"{kind}: {did}")
+                cell.append(f"\n{source}", style="dim")
+                per_kind.add_row(cell, show_value(value, literal=True))
+        console.print(per_kind)
     if result.conflicts:
         console.print(Panel(Group(*(Text(str(c)) for c in result.conflicts)), title="Conflicts resolved"))

@@ -90,9 +90,11 @@ def rejected_answer(rec: Any) -> dict[str, Any]:
 
 def build_answers(profile: Mapping[str, Any], result: Any) -> dict[str, Any]:
     """Template answers: every profile field, every decision (decisions win on shared ids such as
-    `architecture`), and the accepted and rejected recommendations."""
+    `architecture`), the per-kind overrides of the decisions, and the accepted and rejected
+    recommendations."""
     answers: dict[str, Any] = {k: _plain(v) for k, v in profile.items()}
     answers.update({k: _plain(v) for k, v in dict(_get(result, "decisions") or {}).items()})
+    answers["function_settings"] = _plain(dict(_get(result, "function_decisions") or {}))
     answers["recommendations"] = [recommendation_answer(r) for r in (_get(result, "recommendations") or [])]
     answers["rejected"] = [rejected_answer(r) for r in (_get(result, "rejected") or [])]
     return answers
@@ -177,11 +179,15 @@ def _copier_render(template: Path, dst: Path, answers: Mapping[str, Any]) -> Non
     )
 
 
+# Answers the template reads that a caller may leave out: no recommendation, no per-kind override.
+TEMPLATE_DEFAULTS: dict[str, Any] = {"recommendations": [], "rejected": [], "function_settings": {}}
+
+
 def template_answers(answers: Mapping[str, Any], template: Path | None = None) -> dict[str, Any]:
     """The answers with what the components contribute (components, functions, items_store,
     secret_reader), computed from the answers themselves."""
     selection = select_from_answers(answers, template=template)
-    return {**answers, **selection.answers()}
+    return {**TEMPLATE_DEFAULTS, **answers, **selection.answers()}
 
 
 def _files(root: Path) -> list[Path]:
@@ -238,7 +244,7 @@ def render(
         selection = select_from_answers(answers, template=src)
         stage = stage_template(src, selection, workdir / "template")
         try:
-            _copier_render(stage, staging, {**answers, **selection.answers()})
+            _copier_render(stage, staging, {**TEMPLATE_DEFAULTS, **answers, **selection.answers()})
         except (ScaffoldError, KeyboardInterrupt):
             raise
         except Exception as exc:  # Copier and Jinja errors: report, do not leak a traceback

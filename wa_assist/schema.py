@@ -104,13 +104,34 @@ class Implementation(Strict):
     what: str = Field(min_length=3)
 
 
+class CostCase(Strict):
+    """What a decision costs, from list prices kept as data, so the user can reject it knowingly.
+
+    ``when`` reads profile fields and resolved decisions (those of ``function_kind`` when it is given);
+    ``values`` are ``{expr: "..."}`` over profile fields, decisions and price ids, and fill the
+    ``{name}`` placeholders of ``text`` (numbers are shown with thousands separators, two decimals
+    below 100).
+    """
+
+    when: Condition = Field(default_factory=dict)
+    function_kind: Id | None = Field(default=None, description="Read the decisions of this function kind.")
+    text: str = Field(min_length=10)
+    values: dict[FieldName, Any] = Field(default_factory=dict)
+
+
 class Advice(Strict):
-    """When an entry is recommended, how strongly, why, and what it changes in the project."""
+    """When an entry is recommended, how strongly, why, and what it changes in the project.
+
+    Decision cases may test ``function_kind`` (one of the ``function_kinds`` of decisions.yaml) in
+    their ``when``: such a case decides for the functions of that kind only, overriding the
+    project-level value.
+    """
 
     applies: Condition = Field(default_factory=dict)
     priority: Priority | list[PriorityCase]
     reasons: list[ReasonCase] = Field(min_length=1)
     decisions: list[DecisionCase] = Field(default_factory=list)
+    costs: list[CostCase] = Field(default_factory=list)
     changes: str = Field(default="", description="What the generated project gains from it; shown when it is rejected.")
     implemented_in: list[Implementation] = Field(default_factory=list)
 
@@ -272,6 +293,27 @@ class Decision(Strict):
         return self
 
 
+class FunctionKind(Strict):
+    """What a function does for the application; per-kind decisions differ by it (a closed list)."""
+
+    id: Id
+    title: str = Field(min_length=3)
+    description: str = Field(min_length=10)
+    synchronous: bool = Field(description="A caller waits for the answer (cold starts and latency targets matter).")
+
+
+class Price(Strict):
+    """A list price the cost estimates read, with where it was read and when."""
+
+    id: FieldName
+    title: str = Field(min_length=3)
+    usd: float = Field(ge=0)
+    unit: str = Field(min_length=2)
+    region: str = "us-east-1"
+    reference: Url
+    checked: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+
+
 class HelpfulResource(Strict):
     display_text: str = Field(min_length=3, max_length=200)
     url: Url
@@ -301,6 +343,8 @@ class KnowledgeFile(Strict):
     entries: list[Entry] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    function_kinds: list[FunctionKind] = Field(default_factory=list)
+    prices: list[Price] = Field(default_factory=list)
     abbreviations: list[Abbreviation] = Field(default_factory=list)
     lens_questions: list[LensQuestion] = Field(default_factory=list)
 

@@ -153,7 +153,7 @@ CASES = [
     (
         "tight latency performance",
         {"p99_latency_ms": 80, "cost_priority": "performance", "peak_rps": 200, "traffic": "steady"},
-        {"cold_start": "provisioned-concurrency", "provisioned_concurrency": 16, "memory_mb": 1769},
+        {"cold_start": "provisioned-concurrency", "provisioned_concurrency": 8, "memory_mb": 1769},
         {"svc-lambda-provisioned-concurrency"},
         {"svc-lambda-snapstart"},
     ),
@@ -294,7 +294,7 @@ CASES = [
     (
         "stream high volume",
         {"scenario": "stream-processing", "peak_rps": 20000, "p99_latency_ms": 10000, "traffic": "steady"},
-        {"batch_size": 500, "shard_count": 24, "parallelization_factor": 9},
+        {"batch_size": 500, "shard_count": 24, "parallelization_factor": 5},
         set(),
         set(),
     ),
@@ -433,9 +433,12 @@ CASES = [
 
 @pytest.mark.parametrize(("name", "answers", "decisions", "present", "absent"), CASES, ids=[c[0] for c in CASES])
 def test_profile_space(kb, name, answers, decisions, present, absent):
+    """Expected values are those of the functions that answer callers (kind api), which share every
+    project-level decision they do not override."""
     result = run(kb, **answers)
+    api = result.for_kind("api")
     for key, value in decisions.items():
-        assert result.decisions[key] == value, (key, result.decisions[key], result.decision_sources[key])
+        assert api[key] == value, (key, api[key], result.decision_sources[key], result.function_decision_sources)
     assert present <= ids(result), present - ids(result)
     assert not (absent & ids(result)), absent & ids(result)
     assert result.conflicts == []
@@ -618,7 +621,111 @@ def _entry(
 
 
 def _small_kb(kb, *entries: Entry) -> KnowledgeBase:
-    return KnowledgeBase({e.id: e for e in entries}, kb.questions, kb.decisions, [])
+    return KnowledgeBase(
+        {e.id: e for e in entries}, kb.questions, kb.decisions, [], function_kinds=kb.function_kinds, prices=kb.prices
+    )
+
+
+def _advice_entry(eid: str, advice: dict) -> Entry:
+    return Entry.model_validate(
+        {
+            "id": eid,
+            "kind": "service-guidance",
+            "pillars": ["performance-efficiency"],
+            "title": f"Entry {eid}",
+            "summary": "A test entry for per-kind decisions.",
+            "body": "A body long enough for the schema to accept it.",
+            "advice": {"priority": "medium", "reasons": [{"text": "Because the profile says {traffic}."}], **advice},
+        }
+    )
+
+
+def test_a_case_that_tests_the_function_kind_decides_for_that_kind_only(kb):
+    small = _small_kb(
+        kb,
+        _advice_entry(
+            "sizes",
+            {
+                "decisions": [
+                    {"when": {"function_kind": ["queue", "stream"]}, "set": {"memory_mb": 2048}},
+                    {"when": {"function_kind": "hook"}, "set": {"memory_mb": 128}},
+                    {"set": {"memory_mb": 512}},
+                ],
+                "implemented_in": [{"when": {"decision.memory_mb": 2048}, "where": "template.yaml", "what": "big"}],
+            },
+        ),
+    )
+    result = recommend(small, profile_from_mapping({}, kb))
+    assert result.decisions["memory_mb"] == 512  # the project-level value ignores the per-kind cases
+    assert result.function_decisions == {
+        "stream": {"memory_mb": 2048},
+        "queue": {"memory_mb": 2048},
+        "hook": {"memory_mb": 128},
+    }
+    assert result.function_decision_sources["queue"] == {"memory_mb": "sizes"}
+    assert result.for_kind("api")["memory_mb"] == 512 and result.for_kind("queue")["memory_mb"] == 2048
+    # implemented_in holds when it holds for any kind
+    assert result.get("sizes").implemented_in == [{"where": "template.yaml", "what": "big"}]
+
+
+def test_per_kind_expressions_read_the_kinds_own_decisions(kb):
+    small = _small_kb(
+        kb,
+        _advice_entry(
+            "alarms",
+            {
+                "decisions": [
+                    {"when": {"function_kind": "queue"}, "set": {"timeout_s": 60}},
+                    {"set": {"duration_alarm_ms": {"expr": "decision.timeout_s * 800"}, "timeout_s": 10}},
+                ]
+            },
+        ),
+    )
+    result = recommend(small, profile_from_mapping({}, kb))
+    assert result.decisions["duration_alarm_ms"] == 8000
+    assert result.for_kind("queue")["duration_alarm_ms"] == 48000
+
+
+def test_costs_are_computed_from_list_prices_and_added_to_the_reasons(kb):
+    small = _small_kb(
+        kb,
+        _advice_entry(
+            "warm",
+            {
+                "decisions": [
+                    {
+                        "when": {"function_kind": "api"},
+                        "set": {"cold_start": "provisioned-concurrency", "provisioned_concurrency": 10},
+                    }
+                ],
+                "costs": [
+                    {
+                        "function_kind": "api",
+                        "when": {"decision.cold_start": "provisioned-concurrency"},
+                        "text": "Cost: {n} environments at {mb} MB, about ${usd} a month; rate ${rate}.",
+                        "values": {
+                            "n": {"expr": "decision.provisioned_concurrency"},
+                            "mb": {"expr": "decision.memory_mb * 4"},
+                            "usd": {"expr": "decision.provisioned_concurrency * 3600 * 730 * price_lambda_pc_gb_s_arm"},
+                            "rate": {"expr": "price_dynamodb_on_demand_write_million"},
+                        },
+                    },
+                    {"when": {"decision.cold_start": "snapstart"}, "text": "Cost: never shown here.", "values": {}},
+                ],
+            },
+        ),
+    )
+    rec = recommend(small, profile_from_mapping({}, kb)).get("warm")
+    price = kb.prices["price_lambda_pc_gb_s_arm"].usd
+    expected = f"{10 * 3600 * 730 * price:,.2f}"  # below $100: cents shown
+    assert rec.costs == [f"Cost: 10 environments at 2,048 MB, about ${expected} a month; rate $0.625."]
+    assert rec.reasons[-1] == rec.costs[0]
+
+
+def test_every_price_says_where_and_when_it_was_read(kb):
+    assert kb.prices
+    for price in kb.prices.values():
+        assert price.reference.startswith("https://aws.amazon.com/") and price.checked and price.region
 
 
 def test_higher_priority_wins_and_the_conflict_says_so(kb):
@@ -744,13 +851,28 @@ def _check_consistent(kb, result):
     if p["max_duration_s"] <= 897:
         assert d["timeout_s"] >= p["max_duration_s"] + 3
     assert (d["cold_start"] == "provisioned-concurrency") == (d["provisioned_concurrency"] > 0)
-    if d["cold_start"] != "none":
-        assert p["invocation"] == "sync" and p["scenario"] != "stream-processing" and p["scenario"] != "event-driven"
+    for kind, definition in kb.function_kinds.items():
+        k = result.for_kind(kind)
+        for did, value in result.function_decisions.get(kind, {}).items():
+            decision = kb.decisions[did]
+            if decision.type is DecisionType.integer:
+                assert decision.minimum <= value <= decision.maximum, (kind, did, value)
+        assert (k["cold_start"] == "provisioned-concurrency") == (k["provisioned_concurrency"] > 0), kind
+        assert k["provisioned_concurrency_max"] >= k["provisioned_concurrency"], kind
+        if k["reserved_concurrency"] > 0:
+            assert k["reserved_concurrency"] >= k["provisioned_concurrency_max"], kind
+            assert k["reserved_concurrency"] <= 250, kind  # three such functions fit a 1,000 quota
+        if k["cold_start"] != "none":
+            assert kind == "api", kind  # only functions that answer callers pay for warm starts
+            assert p["invocation"] == "sync" and p["scenario"] not in ("stream-processing", "event-driven")
+        if not definition.synchronous and kind != "hook":
+            assert k["error_rate_alarm_pct"] > d["error_rate_alarm_pct"], kind
+            assert k["duration_alarm_ms"] == k["timeout_s"] * 800, kind
     assert not (d["dax"] and d["api_cache"])
     if d["api_cache"]:
         assert p["scenario"] == "rest-api" and p["read_heavy"]
     if d["table_billing"] == "provisioned":
-        assert p["traffic"] == "steady"
+        assert p["traffic"] == "steady" and p["peak_rps"] >= 100
     if p["traffic"] != "steady":
         assert d["table_billing"] == "on-demand" and d["stream_mode"] == "on-demand"
     assert d["throttle_burst"] >= d["throttle_rate"]
@@ -804,3 +926,45 @@ def test_rejections_keep_decisions_valid(kb, profiles, data):
     levels = engine.RISK_LEVELS
     for pillar, level in result.risk["pillars"].items():
         assert levels.index(level) >= levels.index(full.risk["pillars"][pillar])  # rejecting never lowers risk
+
+
+@pytest.mark.parametrize(
+    ("advice", "message"),
+    [
+        (
+            "applies: {function_kind: api}\n      decisions: [{set: {memory_mb: 512}}]",
+            "'function_kind' can only be tested in a decision case's 'when'",
+        ),
+        ("decisions: [{when: {function_kind: cron}, set: {memory_mb: 512}}]", "unknown kind 'cron'"),
+        ("decisions: [{when: {function_kind: {gt: api}}, set: {memory_mb: 512}}]", "operator 'gt' does not apply"),
+        (
+            "costs: [{text: 'Cost: {usd} a month.', values: {dollars: {expr: '1'}}}]",
+            "placeholder {usd} is not one of the cost's values",
+        ),
+        ("costs: [{text: 'Cost: {usd} a month.', values: {usd: {expr: 'price_of_gold'}}}]", "price_of_gold"),
+        ("costs: [{function_kind: cron, text: 'Cost: nothing at all.'}]", "unknown function kind 'cron'"),
+    ],
+)
+def test_per_kind_advice_is_validated_where_it_is_written(tmp_path, advice, message):
+    from wa_assist.kb import KnowledgeError, load_knowledge
+
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "entries:\n"
+        "  - id: my-rule\n"
+        "    kind: practice\n"
+        "    pillars: [performance-efficiency]\n"
+        "    title: My rule\n"
+        "    summary: A rule of this organisation for its functions.\n"
+        "    body: A body long enough for the schema to accept it.\n"
+        "    keywords: [mine]\n"
+        "    advice:\n"
+        "      priority: low\n"
+        "      reasons: [{text: 'Because we say so here.'}]\n"
+        f"      {advice}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge([path], use_cache=False)
+    problems = [str(p) for p in info.value.problems]
+    assert any(message in p and "mine.yaml" in p for p in problems), problems

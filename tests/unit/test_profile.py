@@ -288,7 +288,7 @@ def test_saving_is_atomic(tmp_path, kb, monkeypatch):
     def broken_dump(text: Any, *args: Any, **kwargs: Any) -> None:
         raise OSError("disk full")
 
-    import wa_assist.profile as module
+    import wa_assist.userfiles as module  # the one atomic writer every command uses
 
     monkeypatch.setattr(module.os, "replace", broken_dump)
     with pytest.raises(OSError):

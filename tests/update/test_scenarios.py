@@ -22,8 +22,8 @@ def edit(project: Path) -> None:
     """What an owner does in the first months: tune a setting, add a resource, note things, add files."""
     template = project / "template.yaml"
     text = template.read_text(encoding="utf-8")
-    assert "ProvisionedConcurrentExecutions: 80" in text
-    text = text.replace("ProvisionedConcurrentExecutions: 80", "ProvisionedConcurrentExecutions: 40")
+    assert "      ItemsFunctionProvisionedConcurrency: 160\n" in text  # prod's, in the StageSettings mapping
+    text = text.replace("ItemsFunctionProvisionedConcurrency: 160\n", "ItemsFunctionProvisionedConcurrency: 40\n")
     text = text.replace("\nOutputs:\n", "\n" + AUDIT + "Outputs:\n", 1)
     template.write_text(text, encoding="utf-8")
     readme = project / "README.md"
@@ -76,8 +76,9 @@ def test_new_answers_merge_your_edits_and_mark_only_the_genuine_conflict(project
     assert outcome.plan.conflicts[0].conflicts == 1
     text = (project / "template.yaml").read_text(encoding="utf-8")
     hunk = text[text.index("<<<<<<< yours") : text.index(">>>>>>> generated now")]
-    assert "ProvisionedConcurrentExecutions: 40" in hunk and "ProvisionedConcurrentExecutions: 160" in hunk
-    assert "ProvisionedConcurrentExecutions: 80" in hunk  # the base, to see what each side changed
+    assert "ItemsFunctionProvisionedConcurrency: 40\n" in hunk  # yours
+    assert "ItemsFunctionProvisionedConcurrency: 80\n" in hunk  # steady traffic halves the floor
+    assert "ItemsFunctionProvisionedConcurrency: 160\n" in hunk  # the base, to see what each side changed
     assert AUDIT in text and "AWS::Cognito::UserPool" in text and "AWS::Serverless::StateMachine" in text
     assert "Page the on-call." in (project / "README.md").read_text(encoding="utf-8")
     assert (project / "src/items/app.py").read_text(encoding="utf-8").startswith("# Owned by the orders team.\n")
@@ -92,7 +93,7 @@ def test_new_answers_merge_your_edits_and_mark_only_the_genuine_conflict(project
     # You resolve it (keeping your 40), commit, and the project is up to date.
     start, end = text.index("<<<<<<< yours"), text.index(">>>>>>> generated now\n") + len(">>>>>>> generated now\n")
     (project / "template.yaml").write_text(
-        text[:start] + "        ProvisionedConcurrentExecutions: 40\n" + text[end:], encoding="utf-8"
+        text[:start] + "      ItemsFunctionProvisionedConcurrency: 40\n" + text[end:], encoding="utf-8"
     )
     commit_all(project, "update")
     report = check_project(project)
@@ -118,7 +119,7 @@ def test_a_newer_template_release_merges_into_an_edited_project(project, release
     assert {c.path: c.action for c in outcome.plan.changes} == {"README.md": "merged", "template.yaml": "merged"}
     text = (project / "template.yaml").read_text(encoding="utf-8")
     assert "Transform:\n  - AWS::Serverless-2016-10-31" in text and AUDIT in text
-    assert "ProvisionedConcurrentExecutions: 40" in text
+    assert "ItemsFunctionProvisionedConcurrency: 40\n" in text
     assert_nothing_of_yours_lost(before, project, outcome.backup)
     # Then new answers on the new release.
     second = update_project(project, template=v2, sets=["multi_step=true"])
