@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,14 +140,42 @@ def _check_writable(root: Path, paths: Sequence[str]) -> None:
 # ---------------------------------------------------------------------------- check
 
 
-def recommendation_findings(project: Path, result: Any) -> list[str]:
-    """Accepted recommendations whose implementation is gone from the project, one line each.
+def recommendation_findings(project: Path, result: Any, knowledge: Sequence[Path | str] = ()) -> list[str]:
+    """Recommendations the project applies whose implementation is gone from its template, one line each.
 
-    The seam for the lens checks (``wa_assist.review``): given the project folder and the engine's Result
-    for its recorded inputs, return what is no longer implemented; ``check`` lists it and exits 1.
-    Nothing is checked here until those checks are wired in.
+    ``result`` is the engine's Result for the project's recorded inputs; every recommendation in it that is
+    not rejected is applied by the project, so it is accepted in the sense that matters here. For each one
+    whose practice has lens checks (:func:`wa_assist.review.checks_for`), the review's findings of those
+    checks on the project's ``template.yaml`` (reviewed with the recorded profile) are listed, naming the
+    recommendation, the check, the place and the message. ``check`` lists them and exits 1.
     """
-    return []
+    from wa_assist.profile import save_profile
+    from wa_assist.review import checks_for, review_paths
+
+    template = project / "template.yaml"
+    if result is None or not template.is_file():
+        return []
+    wanted: dict[str, str] = {}  # check id -> the recommendation it proves
+    for rec in result.recommendations:
+        for check in checks_for(rec.id, knowledge):
+            wanted.setdefault(check, rec.id)
+    if not wanted:
+        return []
+    with tempfile.TemporaryDirectory(prefix="wa-assist-check-") as tmp:
+        profile = save_profile(result.profile, Path(tmp) / "profile.yaml")
+        report = review_paths([template], profile=profile, knowledge=knowledge)
+    lines = []
+    for finding in sorted(report.findings, key=lambda f: (f.line, f.check, f.resource)):
+        rec_id = wanted.get(finding.check)
+        if rec_id is None:
+            continue
+        shown = Path(finding.file)
+        where = shown.relative_to(project).as_posix() if shown.is_relative_to(project) else finding.file
+        lines.append(
+            f"accepted recommendation no longer implemented: {rec_id} ({finding.check}) "
+            f"{where}:{finding.line}: {finding.message}"
+        )
+    return lines
 
 
 @dataclass
@@ -195,7 +224,8 @@ def check_project(
             report.changed.append(rel)
     if journal is None:
         report.plan = plan_update(root, knowledge=knowledge, template=template, loaded=loaded)
-        report.problems += recommendation_findings(root, report.plan.result)
+        extra = list(knowledge) or [k["path"] for k in loaded.record.inputs.knowledge if Path(k["path"]).is_file()]
+        report.problems += recommendation_findings(root, report.plan.result, extra)
     return report
 
 
