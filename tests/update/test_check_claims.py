@@ -48,3 +48,14 @@ def test_removing_log_retention_is_reported_only_while_its_recommendation_applie
     kept = [r for r in result.recommendations if r.id != "cost-logging-retention"]
     result.recommendations = kept
     assert not any("cost-logging-retention" in line for line in recommendation_findings(project, result))
+
+
+def test_a_resource_you_added_is_not_claimed_by_the_recommendations(project):
+    from wa_assist.review import review_paths
+
+    template = project / "template.yaml"
+    text = template.read_text(encoding="utf-8")
+    queue = "  AuditQueue:\n    Type: AWS::SQS::Queue\n    Properties:\n      MessageRetentionPeriod: 1209600\n\n"
+    template.write_text(text.replace("\nOutputs:\n", "\n" + queue + "Outputs:\n", 1), encoding="utf-8")
+    assert any(f.resource == "AuditQueue" for f in review_paths([template]).findings)  # review does flag it
+    assert recommendation_findings(project, check_project(project).plan.result) == []
