@@ -15,6 +15,7 @@ from wa_assist.errors import UserError
 from wa_assist.tui import make_app
 from wa_assist.tui.screens.results import ResultsScreen
 from wa_assist.tui.screens.update import UpdateScreen
+from wa_assist.tui.services import Updated
 
 SIZE = (80, 24)
 PROFILE = ROOT / "examples" / "orders-api.yaml"
@@ -127,3 +128,44 @@ async def test_a_folder_without_a_record_is_refused(kb, tmp_path):
     assert str(tmp_path) in str(caught.value) and ".wa-assist/record.json" in str(caught.value)
     proc = run_cli("interview", str(tmp_path))
     assert proc.returncode == 2 and str(tmp_path) in proc.stderr and "Traceback" not in proc.stderr
+
+
+# What `wa-assist update --dry-run` printed for orders-api with auth iam -> cognito (fixed, so the picture
+# changes when the screen changes, not when the guidance does).
+DRY_RUN = """Guidance
+  answer    auth: iam -> cognito
+  decision  api_auth: iam -> cognito
+            set by svc-cognito-user-pools (Amazon Cognito user pools): End users sign in, so the API checks their JWT
+  + svc-cognito-user-pools: Amazon Cognito user pools
+  - svc-api-gateway-authorizers: API authorization mechanisms (IAM, Lambda authorizers, Cognito)
+Files
+  merged   template.yaml
+  updated  README.md
+  updated  RECOMMENDATIONS.md
+  updated  tests/integration/test_api.py
+Dry run: nothing was written."""
+
+
+def fake_update(project: Path, answers: dict, choices: tuple, *, dry_run: bool, force: bool) -> Updated:
+    return Updated(project=project, text=DRY_RUN, dry_run=dry_run, written=not dry_run, empty=False)
+
+
+def test_update_summary_at_80x24(snap_compare, kb, project):
+    app = make_app(kb, project=project, update=fake_update)
+    app.services.project = Path("/projects/orders-api")  # the picture does not depend on the test's folder
+
+    async def run_before(pilot) -> None:
+        for _ in range(200):
+            if app.ready_at is not None:
+                break
+            await pilot.pause(0.02)
+        app.session.answer("auth", "cognito")
+        app.show_results()
+        await pilot.pause()
+        app.show_update()
+        await pilot.pause()
+        screen = app.screen
+        await _wait_for(pilot, lambda: screen.preview is not None)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

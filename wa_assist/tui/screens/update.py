@@ -126,12 +126,14 @@ class UpdateScreen(Screen[None]):
         elif event.state is WorkerState.ERROR:
             exc = event.worker.error
             message = str(exc) if isinstance(exc, UserError) else f"the update failed ({type(exc).__name__}: {exc})"
-            if "--force" in message:  # the command line's way out is the check box here
-                message = message.replace("pass --force", "tick the box above")
+            forced = "--force" in message  # the command line's way out is the check box here
+            if forced:
+                message = message.replace("pass --force", "tick the box above (space), then u")
                 self.query_one("#update-force").display = True
             self.error = message
             self._busy(False)
             self.query_one("#update-status", Static).update(Content.assemble(("Error: ", "bold $text-error"), message))
+            self.query_one("#update-force" if forced else "#update-go").focus()
         elif event.state is WorkerState.CANCELLED:
             self._busy(False, "Cancelled.")
 
@@ -156,6 +158,8 @@ class UpdateScreen(Screen[None]):
         self.outcome = outcome
         self._busy(False)
         self.query_one("#update-force").display = False
+        self.query_one("#update-go").display = False
+        self.query_one("#update-back", Button).focus()
         self.query_one("#update-head", Static).update(
             Content.assemble(("Updated: ", "bold"), f"{self.project}; its record now holds these answers.")
         )
