@@ -169,3 +169,24 @@ def test_update_summary_at_80x24(snap_compare, kb, project):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_quitting_with_changes_not_applied_asks_first(kb, project):
+    from wa_assist.tui.screens.dialogs import UnappliedScreen
+
+    app = make_app(kb, project=project, update=fake_update)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.unapplied()
+        app.session.answer("auth", "cognito")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnappliedScreen)
+        await pilot.press("escape")  # cancel: the answers stay
+        await pilot.pause()
+        assert app.is_running and app.session.values["auth"] == "cognito"
+        app.project_updated()  # once the project holds them, quitting asks nothing
+        assert not app.unapplied()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

@@ -17,7 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from wa_assist.tui.commands import KnowledgeCommands
-from wa_assist.tui.screens.dialogs import MIN_HEIGHT, MIN_WIDTH, QuitScreen, ResumeScreen, TooSmallScreen
+from wa_assist.tui.screens.dialogs import (
+    MIN_HEIGHT,
+    MIN_WIDTH,
+    QuitScreen,
+    ResumeScreen,
+    TooSmallScreen,
+    UnappliedScreen,
+)
 from wa_assist.tui.services import (
     GenerateFn,
     ProfileStore,
@@ -208,6 +215,14 @@ class WaAssistApp(App[int]):
         if self.services.project is not None:
             self.push_screen(UpdateScreen(self.session))
 
+    def unapplied(self) -> bool:
+        """Whether the opened project's record lacks answers or choices changed here."""
+        recorded = self.services.recorded
+        if self.services.project is None or recorded is None:
+            return False
+        choices = (frozenset(recorded.accepted), frozenset(recorded.rejected))
+        return bool(self.session.changed_answers(recorded)) or self.session.choices() != choices
+
     def project_updated(self) -> None:
         """The project's record now holds the session's answers and choices: they are what later updates start from."""
         self.services.recorded = self.session.profile(source=str(self.services.project))
@@ -294,7 +309,15 @@ class WaAssistApp(App[int]):
         return path
 
     async def action_quit(self) -> None:
-        if isinstance(self.screen, QuitScreen):
+        if isinstance(self.screen, (QuitScreen, UnappliedScreen)):
+            return
+        if self.services.store is None and self.unapplied():
+
+            def answered(choice: str | None) -> None:
+                if choice == "discard":
+                    self.exit(0)
+
+            self.push_screen(UnappliedScreen(str(self.services.project)), callback=answered)
             return
         if self.services.store is None or not self.session.unsaved():
             if self.step is not None and self.services.store is not None and self.services.store.exists():
