@@ -190,3 +190,22 @@ async def test_quitting_with_changes_not_applied_asks_first(kb, project):
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_with_a_profile_its_answers_replace_the_recorded_ones_and_are_saved_there(kb, project, tmp_path):
+    from wa_assist.profile import load_profile, profile_from_mapping, save_profile
+
+    draft = tmp_path / "orders.yaml"
+    app = make_app(kb, project=project, profile_path=draft)  # no file yet: the recorded answers
+    assert app.session.values["auth"] == "iam" and not app.unapplied()
+    answers = {**app.session.values, "auth": "cognito"}
+    save_profile(profile_from_mapping(answers, kb), draft)
+    app = make_app(kb, project=project, profile_path=draft, update=fake_update)
+    assert app.session.values["auth"] == "cognito" and app.unapplied()
+    assert app.session.changed_answers(app.services.recorded) == {"auth": "cognito"}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.session.answer("traffic", "steady")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert load_profile(draft, kb).values["traffic"] == "steady"
