@@ -142,10 +142,17 @@ def command(
     "wa_assist.commands.interview:run",
     "start the interview (the default)",
     "Ask about the workload in a terminal UI, show the recommendations that fit it with their reasons,\n"
-    "let you accept or reject each, and generate the project. Needs an interactive terminal.",
-    ["wa-assist", "wa-assist interview --profile svc.yaml   # resume a saved draft"],
+    "let you accept or reject each, and generate the project. Needs an interactive terminal.\n"
+    "With PROJECT (a folder `wa-assist new` generated), its recorded answers and choices are loaded and\n"
+    "the results screen updates that project instead (as `wa-assist update` does, dry run first).",
+    [
+        "wa-assist",
+        "wa-assist interview --profile svc.yaml   # resume a saved draft",
+        "wa-assist interview orders-api           # change a generated project's answers and update it",
+    ],
 )
 def _interview(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", nargs="?", metavar="PROJECT", help="a generated project to change and update")
     p.add_argument("--profile", metavar="FILE", help="profile to load (a saved draft) and to save the answers to")
 
 

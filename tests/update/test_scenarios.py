@@ -97,7 +97,7 @@ def test_new_answers_merge_your_edits_and_mark_only_the_genuine_conflict(project
     )
     commit_all(project, "update")
     report = check_project(project)
-    assert report.exit_code == 0 and "template.yaml" in report.changed
+    assert report.exit_code == 0 and "template.yaml" in report.changed, report.problems
     assert update_project(project).plan.empty
 
 

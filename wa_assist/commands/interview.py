@@ -26,7 +26,26 @@ def _check_profile_path(path: str) -> None:
     check_output(path, suffixes=PROFILE_SUFFIXES)
 
 
+def _check_project(path: str) -> None:
+    """An existing project is one `wa-assist new` generated: it has a record of what it was generated from."""
+    from pathlib import Path
+
+    from wa_assist.update.record import RECORD_DIR, RECORD_FILE
+
+    folder = Path(path).expanduser()
+    if not folder.is_dir():
+        raise UserError(f"{path}: no such project folder")
+    if not (folder / RECORD_DIR / RECORD_FILE).is_file():
+        raise UserError(
+            f"{path}: not a project wa-assist generated (no {RECORD_DIR}/{RECORD_FILE}); give the folder "
+            "`wa-assist new` created, or run `wa-assist interview` without a folder to start a new project"
+        )
+
+
 def run(args: Namespace) -> int:
+    project = getattr(args, "project", None)
+    if project:
+        _check_project(project)
     if getattr(args, "profile", None):
         _check_profile_path(args.profile)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -52,6 +71,7 @@ def run(args: Namespace) -> int:
         profile_path=getattr(args, "profile", None),
         exit_when_ready=os.environ.get(READY_EXIT_ENV) == "1",
         knowledge=extra,
+        project=project or None,
     )
     code = app.run()
     return int(code or 0)

@@ -70,6 +70,33 @@ def _file_lines(plan: Any) -> list[str]:
     return lines
 
 
+def outcome_lines(outcome: Any) -> list[str]:
+    """What ``update`` prints for an UpdateOutcome: the guidance changes, then each file, then the outcome
+    (the interview shows the same text)."""
+    plan = outcome.plan
+    out: list[str] = []
+    if outcome.completed is not None:
+        out.append("Completed an update that had been interrupted.")
+    out += _guidance_lines(plan.guidance)
+    out += _file_lines(plan)
+    out += [f"note: {n}" for n in outcome.notes]
+    out += [f"still to resolve: {item}" for item in outcome.leftovers]
+    if outcome.dry_run:
+        out.append("Dry run: nothing was written.")
+    elif outcome.written:
+        out.append(f"Updated {plan.project}.")
+        if outcome.backup:
+            out.append(f"Backups of the files it replaced or removed: {outcome.backup}")
+    else:
+        out.append("Nothing to write: the project is up to date.")
+    if plan.conflicts:
+        out.append(
+            f"{len(plan.conflicts)} file(s) need you: resolve the conflict markers (or merge the side file into "
+            "yours and delete it), then run `wa-assist check`."
+        )
+    return out
+
+
 @_engine_errors
 def update(args: Any) -> int:
     try:
@@ -113,27 +140,7 @@ def _update(args: Any) -> int:
         }
         print(json.dumps(doc, indent=2, ensure_ascii=False))
         return outcome.exit_code
-    out = []
-    if outcome.completed is not None:
-        out.append("Completed an update that had been interrupted.")
-    out += _guidance_lines(plan.guidance)
-    out += _file_lines(plan)
-    out += [f"note: {n}" for n in outcome.notes]
-    out += [f"still to resolve: {item}" for item in outcome.leftovers]
-    if outcome.dry_run:
-        out.append("Dry run: nothing was written.")
-    elif outcome.written:
-        out.append(f"Updated {plan.project}.")
-        if outcome.backup:
-            out.append(f"Backups of the files it replaced or removed: {outcome.backup}")
-    else:
-        out.append("Nothing to write: the project is up to date.")
-    if plan.conflicts:
-        out.append(
-            f"{len(plan.conflicts)} file(s) need you: resolve the conflict markers (or merge the side file into "
-            "yours and delete it), then run `wa-assist check`."
-        )
-    print("\n".join(out))
+    print("\n".join(outcome_lines(outcome)))
     return outcome.exit_code
 
 

@@ -17,14 +17,23 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from wa_assist.tui.commands import KnowledgeCommands
-from wa_assist.tui.screens.dialogs import MIN_HEIGHT, MIN_WIDTH, QuitScreen, ResumeScreen, TooSmallScreen
+from wa_assist.tui.screens.dialogs import (
+    MIN_HEIGHT,
+    MIN_WIDTH,
+    QuitScreen,
+    ResumeScreen,
+    TooSmallScreen,
+    UnappliedScreen,
+)
 from wa_assist.tui.services import (
     GenerateFn,
     ProfileStore,
     RecommendFn,
     Services,
+    UpdateFn,
     default_draft_path,
     default_generate,
+    default_update,
     shown_path,
 )
 from wa_assist.tui.session import Session
@@ -200,6 +209,28 @@ class WaAssistApp(App[int]):
 
         self.push_screen(GenerateScreen(self.session))
 
+    def show_update(self) -> None:
+        from wa_assist.tui.screens.update import UpdateScreen
+
+        if self.services.project is not None:
+            self.push_screen(UpdateScreen(self.session))
+
+    def unapplied(self) -> bool:
+        """Whether the opened project's record lacks answers or choices changed here."""
+        recorded = self.services.recorded
+        if self.services.project is None or recorded is None:
+            return False
+        choices = (frozenset(recorded.accepted), frozenset(recorded.rejected))
+        return bool(self.session.changed_answers(recorded)) or self.session.choices() != choices
+
+    def project_updated(self) -> None:
+        """The project's record now holds the session's answers and choices: they are what later updates start from."""
+        self.services.recorded = self.session.profile(source=str(self.services.project))
+        if self.services.store is None:
+            self.session.mark_saved()
+        else:
+            self.save_draft(quiet=True)
+
     def show_entry(self, entry_id: str) -> None:
         from wa_assist.tui.screens.lookup import EntryScreen
 
@@ -278,7 +309,15 @@ class WaAssistApp(App[int]):
         return path
 
     async def action_quit(self) -> None:
-        if isinstance(self.screen, QuitScreen):
+        if isinstance(self.screen, (QuitScreen, UnappliedScreen)):
+            return
+        if self.services.store is None and self.unapplied():
+
+            def answered(choice: str | None) -> None:
+                if choice == "discard":
+                    self.exit(0)
+
+            self.push_screen(UnappliedScreen(str(self.services.project)), callback=answered)
             return
         if self.services.store is None or not self.session.unsaved():
             if self.step is not None and self.services.store is not None and self.services.store.exists():
@@ -306,6 +345,8 @@ def make_app(
     profile: Profile | None = None,
     exit_when_ready: bool = False,
     knowledge: Sequence[str | Path] = (),
+    project: str | Path | None = None,
+    update: UpdateFn | None = None,
 ) -> WaAssistApp:
     """The app with real services unless fakes are given.
 
@@ -313,11 +354,25 @@ def make_app(
     saved back to it; :class:`wa_assist.profile.ProfileError` is raised for an invalid file. Without
     it, the interview keeps its own draft (:func:`~wa_assist.tui.services.default_draft_path`); a
     draft that can no longer be read is moved aside, and the interview starts afresh.
+
+    With ``project`` (a folder ``wa-assist new`` generated), the answers and choices it recorded are loaded
+    (those of ``profile_path`` instead, when that file exists) and the results screen updates the project
+    rather than generating one; without ``profile_path`` nothing is saved but the project's own record.
     """
     from wa_assist.profile import ProfileError
 
     notice = None
-    if profile_path is not None:
+    root: Path | None = None
+    recorded: Profile | None = None
+    store: ProfileStore | None
+    if project is not None:
+        from wa_assist.update.run import recorded_profile
+
+        root, recorded = recorded_profile(project, kb)
+        store = ProfileStore(profile_path) if profile_path is not None else None
+        if profile is None:
+            profile = store.load(kb) if store is not None and store.exists() else recorded
+    elif profile_path is not None:
         store = ProfileStore(profile_path)
         if profile is None and store.exists():
             profile = store.load(kb)
@@ -334,6 +389,9 @@ def make_app(
     if generate is None:
         generate = default_generate(kb, knowledge)
     services = Services(kb=kb, generate=generate, index_loader=index_loader, store=store)
+    if root is not None:
+        services.project, services.recorded = root, recorded
+        services.update = update or default_update(knowledge)
     if recommend is not None:
         services.recommend = recommend
     return WaAssistApp(services, profile, exit_when_ready=exit_when_ready, notice=notice)

@@ -34,6 +34,32 @@ class RecommendFn(Protocol):
     ) -> Any: ...
 
 
+@dataclass(frozen=True)
+class Updated:
+    """What an update of the project did, or with ``dry_run`` would do: the text ``wa-assist update`` prints
+    (guidance changes, then each file), the files left in conflict, and its exit status (1: conflicts remain)."""
+
+    project: Path
+    text: str
+    dry_run: bool
+    written: bool
+    empty: bool  # nothing to write: the project is what these answers generate
+    conflicts: Sequence[str] = ()
+    exit_code: int = 0
+
+
+class UpdateFn(Protocol):
+    def __call__(
+        self,
+        project: Path,
+        answers: dict[str, Any],
+        choices: tuple[frozenset[str], frozenset[str]],
+        *,
+        dry_run: bool,
+        force: bool,
+    ) -> Updated: ...
+
+
 class GenerateFn(Protocol):
     def __call__(self, dest: Path, profile: Profile, rejected: frozenset[str], force: bool) -> Generated: ...
 
@@ -166,6 +192,42 @@ def default_generate(kb: Any, knowledge: Sequence[str | Path] = ()) -> GenerateF
     return generate
 
 
+def default_update(knowledge: Sequence[str | Path] = ()) -> UpdateFn:
+    """The real update (:func:`wa_assist.update.run.update_project`) with the interview's answers and choices."""
+
+    def update(
+        project: Path,
+        answers: dict[str, Any],
+        choices: tuple[frozenset[str], frozenset[str]],
+        *,
+        dry_run: bool,
+        force: bool,
+    ) -> Updated:
+        from wa_assist.commands.update import outcome_lines
+        from wa_assist.engine import EngineError
+        from wa_assist.errors import UserError
+        from wa_assist.update.run import update_project
+
+        try:
+            outcome = update_project(
+                project, answers=answers, choices=choices, knowledge=knowledge, dry_run=dry_run, force=force
+            )
+        except EngineError as exc:
+            raise UserError(str(exc)) from None
+        plan = outcome.plan
+        return Updated(
+            project=plan.project,
+            text="\n".join(outcome_lines(outcome)),
+            dry_run=dry_run,
+            written=outcome.written,
+            empty=plan.empty,
+            conflicts=[c.path for c in plan.conflicts] + list(outcome.leftovers),
+            exit_code=outcome.exit_code,
+        )
+
+    return update
+
+
 def scaffold_generated(result: Any, dest: Path) -> Generated:
     """A :class:`Generated` from whatever the project generator returned (its files and next steps)."""
     root = Path(getattr(result, "dest", None) or getattr(result, "path", None) or dest)
@@ -189,6 +251,9 @@ class Services:
     generate: GenerateFn | None = None
     index_loader: Callable[[], SearchIndex] | None = None
     store: ProfileStore | None = None
+    project: Path | None = None  # the generated project the interview changes and updates, if any
+    recorded: Profile | None = None  # the answers and choices that project was last generated with
+    update: UpdateFn | None = None
     _index: SearchIndex | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:

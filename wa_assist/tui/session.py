@@ -126,6 +126,17 @@ class Session:
         self.accepted.clear()
         self.rejected.clear()
 
+    def changed_answers(self, recorded: Profile) -> dict[str, Any]:
+        """The answers that differ from ``recorded`` (a project's), as data for its update."""
+        base = {q.id: q.default for q in self.questions}
+        base.update(recorded.values)
+        base.update({k: v for k, v in getattr(recorded, "ignored", {}).items() if k in base})
+        return {k: copy.deepcopy(v) for k, v in self.values.items() if base.get(k) != v}
+
+    def choices(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The accepted and rejected ids (a rejection wins)."""
+        return frozenset(self.accepted - self.rejected), frozenset(self.rejected)
+
     # ------------------------------------------------------------------ questions
 
     def applies(self, question: Question) -> bool:

@@ -20,6 +20,7 @@ Files only the user has are never touched.
 
 from __future__ import annotations
 
+import copy
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -196,8 +197,14 @@ def compute(
     accept: Sequence[str] = (),
     reject: Sequence[str] = (),
     knowledge: Sequence[Path | str] = (),
+    answers: Mapping[str, Any] | None = None,
+    choices: tuple[Iterable[str], Iterable[str]] | None = None,
 ) -> Computed:
-    """The new inputs (recorded plus changes) and what the installed guidance makes of them."""
+    """The new inputs (recorded plus changes) and what the installed guidance makes of them.
+
+    ``answers`` (question id -> value, as data) replace the recorded answers to those questions and any
+    recorded ``--set`` for them; ``choices`` (accepted ids, rejected ids) replace the recorded choices.
+    """
     from wa_assist.engine import recommend
     from wa_assist.kb import load_knowledge
     from wa_assist.profile import ProfileError, apply_overrides, load_profile, profile_from_mapping
@@ -226,6 +233,9 @@ def compute(
             old_profile = apply_overrides(old_profile, old_sets, source=f"{where}, --set")
     except ProfileError:  # not valid any more; the new answers below say what to change
         old_profile = None
+    if answers:
+        kept = {**kept, **{k: copy.deepcopy(v) for k, v in answers.items()}}
+        old_sets = [s for s in old_sets if key(s) not in answers]
     if profile is not None:
         base_profile = load_profile(Path(profile), kb.questions)
         answers, source = explicit_answers(base_profile), str(profile)
@@ -238,8 +248,12 @@ def compute(
         answers, source = kept, old.profile_source
     all_sets = _dedupe_sets([*old_sets, *sets])
     prof = apply_overrides(base_profile, all_sets) if all_sets else base_profile
-    rejected = (set(old.rejected) | set(reject) | set(_profile_lists(base_profile, "rejected"))) - set(accept)
-    accepted = (set(old.accepted) | set(accept) | set(_profile_lists(base_profile, "accepted"))) - set(reject)
+    if choices is not None:
+        rejected = set(choices[1])
+        accepted = set(choices[0]) - rejected
+    else:
+        rejected = (set(old.rejected) | set(reject) | set(_profile_lists(base_profile, "rejected"))) - set(accept)
+        accepted = (set(old.accepted) | set(accept) | set(_profile_lists(base_profile, "accepted"))) - set(reject)
     result = recommend(kb, prof, rejected=frozenset(rejected))
     inputs = Inputs(
         profile=answers,
@@ -585,6 +599,8 @@ def plan_update(
     conflict: str = "inline",
     template: Path | None = None,
     loaded: Loaded | None = None,
+    answers: Mapping[str, Any] | None = None,
+    choices: tuple[Iterable[str], Iterable[str]] | None = None,
 ) -> Plan:
     from wa_assist.scaffold import template_dir
 
@@ -593,7 +609,16 @@ def plan_update(
     project = Path(project).expanduser().absolute()
     if loaded is None:
         loaded = load_record(project)
-    computed = compute(loaded, profile=profile, sets=sets, accept=accept, reject=reject, knowledge=knowledge)
+    computed = compute(
+        loaded,
+        profile=profile,
+        sets=sets,
+        accept=accept,
+        reject=reject,
+        knowledge=knowledge,
+        answers=answers,
+        choices=choices,
+    )
     src = template or template_dir()
     theirs = render_theirs(computed.answers, src)
     kb_digest = knowledge_digest()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,12 @@ def update_project(
     dry_run: bool = False,
     force: bool = False,
     template: Path | None = None,
+    answers: Mapping[str, Any] | None = None,
+    choices: tuple[Iterable[str], Iterable[str]] | None = None,
 ) -> UpdateOutcome:
+    """Update the project. ``answers`` and ``choices`` give changes as data (the interview's): answers
+    (question id -> value) replace the recorded ones for those questions, and (accepted ids, rejected ids)
+    replace the recorded choices; the other arguments are the command line's."""
     root = _project(project)
     load_record(root)  # a clear error before anything else when there is no record
     completed = None
@@ -89,6 +95,8 @@ def update_project(
         conflict=conflict,
         template=template,
         loaded=loaded,
+        answers=answers,
+        choices=choices,
     )
     outcome = UpdateOutcome(plan=plan, dry_run=dry_run, completed=completed, leftovers=left)
     if dry_run or plan.empty:
@@ -120,6 +128,23 @@ def update_project(
     return outcome
 
 
+def recorded_profile(project: Path | str | None, kb: Any) -> tuple[Path, Any]:
+    """The project folder and the Profile it was last generated or updated with: the recorded answers with
+    their ``--set`` overrides applied, and the recorded accepted and rejected ids (answers to questions the
+    knowledge base no longer asks are left out, as an update drops them)."""
+    from wa_assist.profile import apply_overrides, profile_from_mapping
+
+    root = _project(project)
+    inputs = load_record(root).record.inputs
+    asked = {q.id for q in kb.questions}
+    where = f"{root / RECORD_DIR / RECORD_FILE} (recorded answers)"
+    profile = profile_from_mapping({k: v for k, v in inputs.profile.items() if k in asked}, kb.questions, source=where)
+    sets = [s for s in inputs.sets if s.partition("=")[0].strip() in asked]
+    if sets:
+        profile = apply_overrides(profile, sets, source=f"{where}, --set")
+    return root, profile.with_choices(inputs.accepted, inputs.rejected)
+
+
 def _check_writable(root: Path, paths: Sequence[str]) -> None:
     """Every file the update writes can be written: found before the first write, not in the middle."""
     import os
@@ -139,14 +164,61 @@ def _check_writable(root: Path, paths: Sequence[str]) -> None:
 # ---------------------------------------------------------------------------- check
 
 
-def recommendation_findings(project: Path, result: Any) -> list[str]:
-    """Accepted recommendations whose implementation is gone from the project, one line each.
+def recommendation_findings(project: Path, result: Any, knowledge: Sequence[Path | str] = ()) -> list[str]:
+    """Recommendations the project applies whose generated implementation is gone, one line each.
 
-    The seam for the lens checks (``wa_assist.review``): given the project folder and the engine's Result
-    for its recorded inputs, return what is no longer implemented; ``check`` lists it and exits 1.
-    Nothing is checked here until those checks are wired in.
+    ``result`` is the engine's Result for the project's recorded inputs; every recommendation in it (none
+    rejected) is applied by the project, so it counts as accepted here. For each one whose practice has lens
+    checks (:func:`wa_assist.review.checks_for`), the review's findings of those checks on the project's
+    ``template.yaml`` (reviewed with the recorded profile) are listed, naming the recommendation, the check,
+    the place and the message. Only what the pristine render (the last generation) had is claimed: a finding
+    it shares, or one on a resource you added yourself, is for ``wa-assist review``, not a change to what was
+    generated. ``check`` lists them and exits 1.
     """
-    return []
+    from wa_assist.profile import save_profile
+    from wa_assist.review import checks_for, review_paths
+    from wa_assist.review.template import TemplateError, load
+
+    template = project / "template.yaml"
+    if result is None or not template.is_file():
+        return []
+    wanted: dict[str, str] = {}  # check id -> the recommendation it proves
+    for rec in result.recommendations:
+        for check in checks_for(rec.id, knowledge):
+            wanted.setdefault(check, rec.id)
+    if not wanted:
+        return []
+    base = load_record(project).base.get("template.yaml")
+    with tempfile.TemporaryDirectory(prefix="wa-assist-check-") as tmp:
+        profile = save_profile(result.profile, Path(tmp) / "profile.yaml")
+        report = review_paths([template], profile=profile, knowledge=knowledge)
+        generated: set[str] | None = None  # None: the pristine render is not available, claim every resource
+        as_generated: set[tuple[str, str]] = set()  # what the pristine render itself lacks is not a removal
+        if base is not None:
+            pristine = Path(tmp) / "pristine" / "template.yaml"
+            pristine.parent.mkdir()
+            pristine.write_bytes(base.data)
+            try:
+                generated = set(load(pristine).resources)
+            except TemplateError:
+                generated = None
+            else:
+                found = review_paths([pristine], profile=profile, knowledge=knowledge).findings
+                as_generated = {(f.check, f.resource) for f in found}
+    lines = []
+    for finding in sorted(report.findings, key=lambda f: (f.line, f.check, f.resource)):
+        rec_id = wanted.get(finding.check)
+        if rec_id is None or (finding.check, finding.resource) in as_generated:
+            continue
+        if generated is not None and finding.resource and finding.resource not in generated:
+            continue
+        shown = Path(finding.file)
+        where = shown.relative_to(project).as_posix() if shown.is_relative_to(project) else finding.file
+        lines.append(
+            f"accepted recommendation no longer implemented: {rec_id} ({finding.check}) "
+            f"{where}:{finding.line}: {finding.message}"
+        )
+    return lines
 
 
 @dataclass
@@ -195,7 +267,8 @@ def check_project(
             report.changed.append(rel)
     if journal is None:
         report.plan = plan_update(root, knowledge=knowledge, template=template, loaded=loaded)
-        report.problems += recommendation_findings(root, report.plan.result)
+        extra = list(knowledge) or [k["path"] for k in loaded.record.inputs.knowledge if Path(k["path"]).is_file()]
+        report.problems += recommendation_findings(root, report.plan.result, extra)
     return report
 
 

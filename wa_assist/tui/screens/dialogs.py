@@ -110,3 +110,37 @@ class TooSmallScreen(Screen[None]):
                 "\n\nctrl+q quits.",
             )
         )
+
+
+class UnappliedScreen(ModalScreen[str]):
+    """Asked on quitting a project's interview with changes not applied: ``discard`` or ``cancel``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "choose('discard')", "Quit without updating"),
+        Binding("escape,c", "choose('cancel')", "Cancel"),
+    ]
+
+    def __init__(self, project: str) -> None:
+        super().__init__()
+        self.project = project
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quit-dialog", classes="dialog"):
+            yield Static(Content.styled("Quit without updating the project?", "bold"), classes="dialog-title")
+            yield Static(
+                f"The changed answers and choices are not in {self.project} yet: u on the results screen "
+                "updates it. Quitting now forgets them."
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel (esc)", id="cancel", variant="primary", compact=True)
+                yield Button("Quit, don't update (d)", id="discard", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "cancel")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

@@ -151,7 +151,11 @@ class InterviewScreen(Screen[None]):
         store = self.app.services.store
         status = self.query_one("#draft-status", Static)
         if store is None:
-            status.update("")
+            project = self.app.services.project
+            if project is not None:  # the project's record is where the answers go, by updating it
+                status.update(Content.assemble("Changing ", (str(project), "dim"), ": u on the results updates it."))
+            else:
+                status.update("")
             return
         where = self.app.draft_where()
         if not store.exists() and not self.session.unsaved():

@@ -63,6 +63,7 @@ class ResultsScreen(Screen[None]):
         Binding("R", "reject_shown", "Reject shown", show=False),
         Binding("slash,ctrl+f", "find", "Filter"),
         Binding("g", "generate", "Generate"),
+        Binding("u", "update_project", "Update project"),
         Binding("escape,ctrl+b", "back", "Back", show=False),
     ]
 
@@ -356,8 +357,20 @@ class ResultsScreen(Screen[None]):
     def action_reject_shown(self) -> None:
         self._set_shown("rejected")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A project opened for updating is updated (``u``), not generated again (``g``)."""
+        opened = self.app.services.project is not None
+        if action == "generate":
+            return not opened
+        if action == "update_project":
+            return opened
+        return True
+
     def action_generate(self) -> None:
         self.app.show_generate()
+
+    def action_update_project(self) -> None:
+        self.app.show_update()
 
     def action_back(self) -> None:
         self.app.pop_screen()
