@@ -113,6 +113,32 @@ PROFILES: dict[str, dict] = {
         "global_users": True,
         "access_patterns": ["key-value", "full-text-search"],
     },
+    "rest-cognito-shared-selfsignup-sensitive": {
+        "scenario": "rest-api",
+        "auth": "cognito",
+        "ownership": "shared",
+        "signup": "self",
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "query"],
+    },
+    "rest-authorizer-public-catalogue": {
+        "scenario": "rest-api",
+        "auth": "lambda-authorizer",
+        "ownership": "public-catalogue",
+        "read_heavy": True,
+        "access_patterns": ["key-value", "query"],
+    },
+    "mobile-authorizer-shared": {
+        "scenario": "mobile-backend",
+        "auth": "lambda-authorizer",
+        "ownership": "shared",
+    },
+    "web-iam-public-catalogue-relational": {
+        "scenario": "web-app",
+        "auth": "iam",
+        "ownership": "public-catalogue",
+        "access_patterns": ["relational"],
+    },
     "web-cognito-steady-allatonce-lowcost": {
         "scenario": "web-app",
         "auth": "cognito",
