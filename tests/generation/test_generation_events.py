@@ -97,6 +97,19 @@ PROFILES: dict[str, dict[str, Any]] = {
         "max_duration_s": 3600,
     },
     # alexa-skill
+    # A nightly job of an hour: a schedule, and the work split into chunks with heartbeats.
+    "events-nightly-long-job": {
+        "scenario": "event-driven",
+        "invocation": "async",
+        "multi_step": True,
+        "max_duration_s": 3600,
+        "schedule": "cron(0 2 * * ? *)",
+    },
+    "stream-hourly-workflow": {
+        "scenario": "stream-processing",
+        "multi_step": True,
+        "schedule": "rate(1 hour)",
+    },
     "alexa-plain": {"scenario": "alexa-skill", "traffic": "spiky", "deployment": "canary"},
     "alexa-multistep-sensitive": {
         "scenario": "alexa-skill",
@@ -256,3 +269,19 @@ def test_integration_tests_are_collected_and_skip_without_a_stack(projects):
 # cfn-lint with the Serverless Rules (template.yaml and SAM-expanded), checkov, written skip reasons,
 # the projects' own unit tests: every judge runs once over all the projects of this module.
 globals().update(judges.judge_tests())
+
+
+def test_a_schedule_starts_the_workflow_and_long_work_runs_in_chunks(rendered):
+    scheduled = 0
+    for name, (project, answers) in rendered.items():
+        template = (project / "template.yaml").read_text(encoding="utf-8")
+        if answers.get("schedule"):
+            scheduled += 1
+            assert "Type: ScheduleV2" in template and f"ScheduleExpression: {json.dumps(answers['schedule'])}" in template
+        else:
+            assert "ScheduleV2" not in template, name
+        if (project / "statemachine" / "workflow.asl.json").is_file():
+            states = json.loads((project / "statemachine" / "workflow.asl.json").read_text(encoding="utf-8"))["States"]
+            chunked = answers["workflow"] == "standard" and answers["max_duration_s"] > 900
+            assert (states["RunStep"]["Type"] == "Map") == chunked, name
+    assert scheduled == 2
