@@ -278,7 +278,9 @@ def test_a_schedule_starts_the_workflow_and_long_work_runs_in_chunks(rendered):
         template = (project / "template.yaml").read_text(encoding="utf-8")
         if answers.get("schedule"):
             scheduled += 1
-            assert "Type: ScheduleV2" in template and f"ScheduleExpression: {json.dumps(answers['schedule'])}" in template
+            assert (
+                "Type: ScheduleV2" in template and f"ScheduleExpression: {json.dumps(answers['schedule'])}" in template
+            )
         else:
             assert "ScheduleV2" not in template, name
         if (project / "statemachine" / "workflow.asl.json").is_file():
