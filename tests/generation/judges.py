@@ -176,6 +176,89 @@ def project_tests(project: Path, timeout: int = 300) -> subprocess.CompletedProc
     )
 
 
+def zizmor(workflows: Sequence[Path]) -> list[str]:
+    """GitHub's Actions linter zizmor, offline, over every workflow in one call; each finding."""
+    if not workflows:
+        return []
+    cmd = [_tool("zizmor"), "--offline", "--format", "json", *[str(w) for w in workflows]]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_quiet_env(), check=False)
+    try:
+        findings = json.loads(proc.stdout) if proc.stdout.strip() else None
+    except json.JSONDecodeError:
+        findings = None
+    if not isinstance(findings, list):
+        return [f"zizmor exited {proc.returncode} without a report: {proc.stderr[-1500:]}"]
+    problems = []
+    for finding in findings:
+        where = finding.get("locations", [{}])[0]
+        path = where.get("symbolic", {}).get("key", {}).get("Local", {}).get("verbatim_path", "?")
+        row = where.get("concrete", {}).get("location", {}).get("start_point", {}).get("row", -1)
+        severity = finding.get("determinations", {}).get("severity")
+        problems.append(f"{path}:{row + 1} {finding.get('ident')} ({severity}): {finding.get('desc')}")
+    return problems
+
+
+def sam_cli(venv: Path) -> Path | None:
+    """The `sam` of a virtual environment kept apart from the test interpreter (SAM CLI pins versions of
+    boto3, cfn-lint and click that clash with the judges): created and filled from pip on first use."""
+    sam = venv / "bin" / "sam"
+    if sam.exists():
+        return sam
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "aws-sam-cli"],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+        return None
+    return sam if sam.exists() else None
+
+
+def python_for(runtime: str) -> Path | None:
+    """A folder holding the interpreter of a Lambda runtime (``python3.13`` -> ``python3.13``), found on
+    PATH or among pyenv's installed versions; `sam build` without a container needs it on PATH."""
+    import glob
+    import shutil
+
+    version = runtime.removeprefix("python")
+    found = shutil.which(f"python{version}")
+    if found:
+        probe = subprocess.run([found, "--version"], capture_output=True, text=True, check=False)
+        if probe.returncode == 0:
+            return Path(found).parent
+    root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    for candidate in sorted(glob.glob(f"{root}/versions/{version}.*/bin/python{version}"), reverse=True):
+        return Path(candidate).parent
+    return None
+
+
+def sam_build(project: Path, sam: Path, work: Path) -> subprocess.CompletedProcess[str]:
+    """`sam build` without a container, as the generated pipeline runs it, on a copy of the project
+    whose requirements files are emptied: the build then needs no package index (the functions' own
+    dependencies are installed by pip in CI, from wheels for the functions' architecture)."""
+    import shutil
+
+    runtime = answers_of(project)["runtime"]
+    copy_dir = work / project.name
+    shutil.rmtree(copy_dir, ignore_errors=True)
+    shutil.copytree(project, copy_dir, ignore=shutil.ignore_patterns(".aws-sam", "__pycache__"))
+    for requirements in copy_dir.glob("src/*/requirements.txt"):
+        requirements.write_text("", encoding="utf-8")
+    interpreter = python_for(runtime)
+    if interpreter is None:
+        return subprocess.CompletedProcess([], 1, "", f"no {runtime} interpreter on PATH or in pyenv")
+    env = _quiet_env()
+    env.pop("PYENV_VERSION", None)
+    env["PATH"] = f"{interpreter}{os.pathsep}{sam.parent}{os.pathsep}{env.get('PATH', '')}"
+    env["SAM_CLI_TELEMETRY"] = "0"
+    return subprocess.run(
+        [str(sam), "build", "--no-cached"], cwd=copy_dir, capture_output=True, text=True, env=env, check=False
+    )
+
+
 # ---------------------------------------------------------------------------- the judges as tests
 
 
@@ -230,6 +313,35 @@ class JudgeSuite:
 
     def test_generated_unit_tests_pass(self, projects):
         assert unit_test_failures(projects) == {}
+
+    def test_zizmor_finds_nothing_in_the_pipeline(self, projects):
+        workflows = [p / ".github" / "workflows" / "pipeline.yaml" for p in projects.values()]
+        assert all(w.is_file() for w in workflows)
+        assert zizmor(workflows) == []
+
+    def test_the_pipeline_smoke_tests_every_project_it_deploys(self, projects):
+        missing = [
+            name
+            for name, p in projects.items()
+            if "pytest tests/integration" in (p / ".github" / "workflows" / "pipeline.yaml").read_text(encoding="utf-8")
+            and not list((p / "tests" / "integration").glob("test_*.py"))
+        ]
+        assert missing == []
+
+    def test_sam_build_without_a_container_succeeds(self, projects, tmp_path_factory):
+        from concurrent.futures import ThreadPoolExecutor
+
+        import pytest
+
+        venv = Path(os.environ.get("WA_ASSIST_SAM_VENV", Path.home() / ".cache" / "wa-assist" / "sam-cli-venv"))
+        sam = sam_cli(venv)
+        if sam is None:
+            pytest.skip(f"aws-sam-cli could not be installed into {venv}")
+        work = tmp_path_factory.mktemp("sam-build")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = dict(zip(projects, pool.map(lambda p: sam_build(p, sam, work), projects.values())))
+        failed = {name: (r.stdout[-1500:] + r.stderr[-1500:]) for name, r in results.items() if r.returncode != 0}
+        assert failed == {}
 
 
 def answers_of(project: Path) -> dict[str, Any]:

@@ -112,6 +112,40 @@ PROFILES: dict[str, dict] = {
         "global_users": True,
         "access_patterns": ["key-value", "full-text-search"],
     },
+    "rest-cognito-shared-selfsignup-sensitive": {
+        "traffic": "spiky",
+        "deployment": "canary",
+        "scenario": "rest-api",
+        "auth": "cognito",
+        "ownership": "shared",
+        "signup": "self",
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "query"],
+    },
+    "rest-authorizer-public-catalogue": {
+        "traffic": "steady",
+        "deployment": "linear",
+        "scenario": "rest-api",
+        "auth": "lambda-authorizer",
+        "ownership": "public-catalogue",
+        "read_heavy": True,
+        "access_patterns": ["key-value", "query"],
+    },
+    "mobile-authorizer-shared": {
+        "traffic": "unpredictable",
+        "deployment": "all-at-once",
+        "scenario": "mobile-backend",
+        "auth": "lambda-authorizer",
+        "ownership": "shared",
+    },
+    "web-iam-public-catalogue-relational": {
+        "traffic": "spiky",
+        "deployment": "blue-green",
+        "scenario": "web-app",
+        "auth": "iam",
+        "ownership": "public-catalogue",
+        "access_patterns": ["relational"],
+    },
     "web-cognito-steady-allatonce-lowcost": {
         "scenario": "web-app",
         "auth": "cognito",
@@ -136,14 +170,17 @@ def projects(tmp_path_factory) -> dict[str, Path]:
 def test_profiles_cover_every_value_of_each_option():
     seen: dict[str, set] = {}
     for profile in PROFILES.values():
-        for key in ("scenario", "auth", "traffic", "deployment", "sensitive_data"):
-            seen.setdefault(key, set()).add(profile.get(key, {"sensitive_data": False}.get(key)))
+        for key in ("scenario", "auth", "traffic", "deployment", "sensitive_data", "ownership", "signup"):
+            default = {"sensitive_data": False, "ownership": "per-user", "signup": "invited"}.get(key)
+            seen.setdefault(key, set()).add(profile.get(key, default))
         seen.setdefault("access_patterns", set()).update(profile.get("access_patterns", ["key-value"]))
     assert seen["scenario"] == {"rest-api", "web-app", "mobile-backend"}
     assert seen["auth"] == {"cognito", "iam", "lambda-authorizer", "mtls", "none"}
     assert seen["traffic"] == {"steady", "spiky", "unpredictable"}
     assert seen["deployment"] == {"all-at-once", "blue-green", "canary", "linear"}
     assert seen["sensitive_data"] == {True, False}
+    assert seen["ownership"] == {"per-user", "shared", "public-catalogue"}
+    assert seen["signup"] == {"invited", "self"}
     assert {"key-value", "query", "full-text-search", "relational", "files"} <= seen["access_patterns"]
 
 
