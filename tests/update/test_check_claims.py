@@ -38,7 +38,10 @@ def test_removing_tracing_names_the_recommendation_check_and_place(project):
 
 
 def test_removing_log_retention_is_reported_only_while_its_recommendation_applies(project):
-    _edit(project, "      RetentionInDays: 90\n", last=True)  # the function's log group
+    import re
+
+    days = re.findall(r"\n      RetentionInDays: (\d+)\n", (project / "template.yaml").read_text(encoding="utf-8"))
+    _edit(project, f"      RetentionInDays: {days[-1]}\n", last=True)  # the function's log group
     found = recommendation_findings(project, check_project(project).plan.result)
     assert any(
         line.startswith("accepted recommendation no longer implemented: cost-logging-retention") for line in found
