@@ -379,7 +379,7 @@ def recommend(kb: Any, profile: Profile, rejected: Iterable[str] = frozenset()) 
         assert advice is not None
         try:
             implemented = [
-                {"where": impl.where, "what": impl.what}
+                {"where": impl.where, "what": impl.what, **({"check": impl.check} if impl.check else {})}
                 for impl in advice.implemented_in
                 if conditions.evaluate(impl.when, built_values, resolved)
             ]

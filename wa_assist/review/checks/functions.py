@@ -15,6 +15,7 @@ from wa_assist.review.checks.common import (
     at,
     at_event,
     connected,
+    deployment_hooks,
     env_vars,
     expanded_statements,
     is_zip,
@@ -364,8 +365,9 @@ def recursion(t: Template) -> Iterator[Hit]:
 
 @detection("WA9022")
 def lambda_chaining(t: Template) -> Iterator[Hit]:
+    hooks = deployment_hooks(t)  # a deployment hook invokes the version it tests; that is its job
     for fn in t.of_type(SAM_FN):
-        if fn.props.get("DurableConfig") is not None:
+        if fn.props.get("DurableConfig") is not None or fn.id in hooks:
             continue
         others = {r.id for r in _fns(t) if r is not fn}
         called: set[str] = set()
@@ -397,8 +399,9 @@ def function_alarms(t: Template) -> Iterator[Hit]:
             aggregated = True
     if aggregated:
         return
+    hooks = deployment_hooks(t)  # a failing hook fails the deployment it belongs to, which is reported
     for fn in _fns(t):
-        if fn.id not in covered:
+        if fn.id not in covered and fn.id not in hooks:
             yield at(fn)
 
 
@@ -422,17 +425,28 @@ def structured_logs(t: Template) -> Iterator[Hit]:
 
 @detection("WA9026")
 def safe_deployment(t: Template) -> Iterator[Hit]:
+    hooks = deployment_hooks(t)  # CodeDeploy invokes a hook by name during another function's deployment
     for fn in t.of_type(SAM_FN):
-        alias = fn.props.get("AutoPublishAlias")
         preference = fn.props.get("DeploymentPreference")
-        if alias is None:
-            yield at(fn, problem="has no AutoPublishAlias, so every deployment shifts all traffic at once")
-        elif not isinstance(preference, dict) or get(preference, "Enabled") is False:
-            yield at(fn, "AutoPublishAlias", problem="publishes an alias but has no DeploymentPreference")
-        elif str(preference.get("Type", "")).startswith("AllAtOnce"):
+        if fn.id in hooks or fn.props.get("AutoPublishAlias") is None or not isinstance(preference, dict):
+            continue  # without an alias or a preference there is nothing to roll back: WA9039
+        if str(preference.get("Type", "")).startswith("AllAtOnce"):
             yield at(fn, "DeploymentPreference", "Type", problem="deploys AllAtOnce")
+
+
+@detection("WA9039")
+def rollback(t: Template) -> Iterator[Hit]:
+    hooks = deployment_hooks(t)
+    for fn in t.of_type(SAM_FN):
+        if fn.id in hooks:
+            continue
+        preference = fn.props.get("DeploymentPreference")
+        if fn.props.get("AutoPublishAlias") is None:
+            yield at(fn, problem="has no AutoPublishAlias: no version is published, so there is none to go back to")
+        elif not isinstance(preference, dict) or get(preference, "Enabled") is False:
+            yield at(fn, "AutoPublishAlias", problem="publishes an alias but has no DeploymentPreference, so no alarm rolls a release back")
         elif not preference.get("Alarms"):
-            yield at(fn, "DeploymentPreference", problem="shifts traffic gradually but with no Alarms to roll back on")
+            yield at(fn, "DeploymentPreference", problem="has a DeploymentPreference with no Alarms to roll back on")
 
 
 _NAMED = {
