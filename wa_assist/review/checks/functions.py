@@ -138,7 +138,10 @@ def log_retention(t: Template) -> Iterator[Hit]:
         group = get(fn.props, "LoggingConfig", "LogGroup")
         if group is not None and (refs_in(group) & ids or (isinstance(group, str) and group in names)):
             continue
-        yield at(fn)
+        yield at(fn, subject="Function", where=" on a log group in the template")
+    for lg in t.of_type("AWS::Logs::LogGroup"):  # API access logs, state machine logs, any other group
+        if lg.props.get("RetentionInDays") is None:
+            yield at(lg, subject="Log group", where="")
 
 
 @detection("WA1005")
@@ -388,21 +391,37 @@ def long_synchronous(t: Template) -> Iterator[Hit]:
             yield at(fn, *keys, timeout=value)
 
 
+_ALARMED_METRICS = ("Errors", "Throttles")
+
+
+def _alarm_metrics(alarm: Resource) -> Iterator[tuple[str, set[str]]]:
+    """(metric name, resources its dimensions name) of an alarm on one metric or on metric math."""
+    props = alarm.props
+    if isinstance(props.get("MetricName"), str):
+        yield props["MetricName"], refs_in(props.get("Dimensions"))
+    for query in as_list(props.get("Metrics")):
+        metric = get(query, "MetricStat", "Metric") if isinstance(query, dict) else None
+        if isinstance(metric, dict) and isinstance(metric.get("MetricName"), str):
+            yield metric["MetricName"], refs_in(metric.get("Dimensions"))
+
+
 @detection("WA9024")
 def function_alarms(t: Template) -> Iterator[Hit]:
-    covered: set[str] = set()
-    aggregated = False
+    covered: dict[str, set[str]] = {}
+    aggregated: set[str] = set()
     for alarm in t.of_type("AWS::CloudWatch::Alarm"):
-        refs = refs_in(alarm.props.get("Dimensions")) | refs_in(alarm.props.get("Metrics"))
-        covered |= refs
-        if alarm.props.get("Namespace") == "AWS/Lambda" and not alarm.props.get("Dimensions"):
-            aggregated = True
-    if aggregated:
-        return
+        for metric, refs in _alarm_metrics(alarm):
+            if alarm.props.get("Namespace", "AWS/Lambda") == "AWS/Lambda" and not refs and metric in _ALARMED_METRICS:
+                aggregated.add(metric)  # an account-wide alarm covers every function
+            for rid in refs:
+                covered.setdefault(rid, set()).add(metric)
     hooks = deployment_hooks(t)  # a failing hook fails the deployment it belongs to, which is reported
     for fn in _fns(t):
-        if fn.id not in covered and fn.id not in hooks:
-            yield at(fn)
+        if fn.id in hooks:
+            continue
+        missing = [m for m in _ALARMED_METRICS if m not in covered.get(fn.id, set()) | aggregated]
+        if missing:
+            yield at(fn, missing=" and ".join(missing))
 
 
 _POWERTOOLS = ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_LOGGER_LOG_EVENT")
@@ -417,7 +436,9 @@ def structured_logs(t: Template) -> Iterator[Hit]:
             or env.get("LOG_LEVEL")
             or env.get("POWERTOOLS_LOG_LEVEL")
         )
-        if isinstance(level, str) and level.upper() in ("DEBUG", "TRACE"):
+        if str(env.get("POWERTOOLS_LOGGER_LOG_EVENT", "false")).lower() == "true":
+            yield at(fn, problem="logs every incoming event (POWERTOOLS_LOGGER_LOG_EVENT), personal data and tokens included")
+        elif isinstance(level, str) and level.upper() in ("DEBUG", "TRACE"):
             yield at(fn, problem=f"logs at level {level.upper()}, which writes (and bills) every detail in production")
         elif get(fn.props, "LoggingConfig", "LogFormat") != "JSON" and not any(k in env for k in _POWERTOOLS):
             yield at(fn, problem="writes plain-text logs (no LoggingConfig.LogFormat: JSON, no Powertools logger)")
