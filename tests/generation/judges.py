@@ -253,9 +253,14 @@ def review_failures(projects: dict[str, Path], profiles: dict[str, dict[str, Any
                     f"{f.practice} for it"
                 )
         failing = {f.check for f in report.findings} | {q.finding.check for q in report.suppressed}
+        waived = {
+            cid
+            for cid, info in catalogue.checks.items()
+            if info.not_applicable_when and conditions.evaluate(info.not_applicable_when, values)
+        }
         for rec in recs:
             for impl in rec["implemented_in"]:
-                if impl.get("check") and impl["check"] in failing:
+                if impl.get("check") and impl["check"] not in waived and impl["check"] in failing:
                     problems.append(
                         f"{name}: {rec['id']} says {impl['where']} has {impl['what']!r}, verified by "
                         f"{impl['check']}, but {impl['check']} does not pass"

@@ -436,12 +436,18 @@ def structured_logs(t: Template) -> Iterator[Hit]:
             or env.get("LOG_LEVEL")
             or env.get("POWERTOOLS_LOG_LEVEL")
         )
-        if str(env.get("POWERTOOLS_LOGGER_LOG_EVENT", "false")).lower() == "true":
-            yield at(fn, problem="logs every incoming event (POWERTOOLS_LOGGER_LOG_EVENT), personal data and tokens included")
-        elif isinstance(level, str) and level.upper() in ("DEBUG", "TRACE"):
+        if isinstance(level, str) and level.upper() in ("DEBUG", "TRACE"):
             yield at(fn, problem=f"logs at level {level.upper()}, which writes (and bills) every detail in production")
         elif get(fn.props, "LoggingConfig", "LogFormat") != "JSON" and not any(k in env for k in _POWERTOOLS):
             yield at(fn, problem="writes plain-text logs (no LoggingConfig.LogFormat: JSON, no Powertools logger)")
+
+
+@detection("WA9040")
+def logged_events(t: Template) -> Iterator[Hit]:
+    for fn in _fns(t):
+        value = env_vars(fn).get("POWERTOOLS_LOGGER_LOG_EVENT")
+        if str(value).lower() == "true" or value is True:
+            yield at(fn)
 
 
 @detection("WA9026")
