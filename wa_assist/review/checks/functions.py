@@ -471,7 +471,11 @@ def rollback(t: Template) -> Iterator[Hit]:
         if fn.props.get("AutoPublishAlias") is None:
             yield at(fn, problem="has no AutoPublishAlias: no version is published, so there is none to go back to")
         elif not isinstance(preference, dict) or get(preference, "Enabled") is False:
-            yield at(fn, "AutoPublishAlias", problem="publishes an alias but has no DeploymentPreference, so no alarm rolls a release back")
+            yield at(
+                fn,
+                "AutoPublishAlias",
+                problem="publishes an alias but has no DeploymentPreference, so no alarm rolls a release back",
+            )
         elif not preference.get("Alarms"):
             yield at(fn, "DeploymentPreference", problem="has a DeploymentPreference with no Alarms to roll back on")
 
