@@ -75,8 +75,8 @@ def recommendation_answer(rec: Any) -> dict[str, Any]:
             {
                 "where": str(_get(i, "where", "")),
                 "what": str(_get(i, "what", "")),
-                # the template check that proves the claim; empty when the claim is documented only
-                "check": str(_get(i, "check", "") or ""),
+                # the template check that proves the claim; absent when the claim is documented only
+                **({"check": str(_get(i, "check"))} if _get(i, "check") else {}),
             }
             for i in (_get(rec, "implemented_in") or [])
         ],
