@@ -299,7 +299,8 @@ class JudgeSuite:
         assert unit_test_failures(projects) == {}
 
     def test_review_with_the_profile_finds_nothing_the_engine_does_not_explain(self, projects, request, tmp_path):
-        assert review_failures(projects, request.module.PROFILES, tmp_path / "review-profiles") == []
+        problems = review_failures(projects, request.module.PROFILES, tmp_path / "review-profiles")
+        assert problems == [], "\n".join(problems)
 
 
 def answers_of(project: Path) -> dict[str, Any]:
