@@ -82,7 +82,6 @@ NOT_YET_PROVED = {
     "svc-kinesis-on-demand-vs-provisioned[1]",
     "svc-kinesis-parallelization-factor[0]",
     "svc-kinesis-enhanced-fanout[0]",
-    "svc-kinesis-iterator-age[0]",
     "svc-tumbling-windows[0]",
     "svc-event-filtering[0]",
     "svc-sdk-retries-backoff[0]",

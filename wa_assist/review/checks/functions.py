@@ -392,6 +392,7 @@ def long_synchronous(t: Template) -> Iterator[Hit]:
 
 
 _ALARMED_METRICS = ("Errors", "Throttles")
+_STREAMS = ("AWS::Kinesis::Stream", "AWS::Kinesis::StreamConsumer", "AWS::DynamoDB::Table")
 
 
 def _alarm_metrics(alarm: Resource) -> Iterator[tuple[str, set[str]]]:
@@ -416,10 +417,18 @@ def function_alarms(t: Template) -> Iterator[Hit]:
             for rid in refs:
                 covered.setdefault(rid, set()).add(metric)
     hooks = deployment_hooks(t)  # a failing hook fails the deployment it belongs to, which is reported
+    stream_mappings = {
+        str(ref_id(esm.props.get("FunctionName"))).split(".", 1)[0]
+        for esm in t.of_type("AWS::Lambda::EventSourceMapping")
+        if getattr(t.target(esm.props.get("EventSourceArn")), "type", None) in _STREAMS
+    }
     for fn in _fns(t):
         if fn.id in hooks:
             continue
-        missing = [m for m in _ALARMED_METRICS if m not in covered.get(fn.id, set()) | aggregated]
+        # a stream consumer that falls behind fails silently: its IteratorAge grows while Errors stays at zero
+        stream = any(e.function is fn for e in t.events("Kinesis", "DynamoDB")) or fn.id in stream_mappings
+        wanted = (*_ALARMED_METRICS, "IteratorAge") if stream else _ALARMED_METRICS
+        missing = [m for m in wanted if m not in covered.get(fn.id, set()) | aggregated]
         if missing:
             yield at(fn, missing=" and ".join(missing))
 
