@@ -470,7 +470,7 @@ def recommend(
         assert advice is not None
         try:
             implemented = [
-                {"where": impl.where, "what": impl.what}
+                {"where": impl.where, "what": impl.what, **({"check": impl.check} if impl.check else {})}
                 for impl in advice.implemented_in
                 if any(conditions.evaluate(impl.when, built_values, decided) for decided in every_resolution)
             ]

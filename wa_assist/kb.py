@@ -368,6 +368,8 @@ class _Checker:
                         entry.id,
                     )
             self.checks(key, entry, seen_checks)
+            for i, check in enumerate(entry.checks):
+                self.condition(key, ("checks", i, "not_applicable_when"), check.not_applicable_when, entry.id)
             advice = entry.advice
             if advice is None:
                 continue
@@ -427,6 +429,17 @@ class _Checker:
                             f"placeholder {{{name}}} is not one of the cost's values: {', '.join(cost.values) or 'none'}",
                             entry.id,
                         )
+        all_checks = {check.id for entry in kb.entries.values() for check in entry.checks}
+        for entry in kb.entries.values():
+            for i, impl in enumerate(entry.advice.implemented_in if entry.advice else ()):
+                if impl.check is not None and impl.check not in all_checks:
+                    known = f"{min(all_checks)}..{max(all_checks)}" if all_checks else "none"
+                    self.report(
+                        f"entry:{entry.id}",
+                        ("advice", "implemented_in", i, "check"),
+                        f"check '{impl.check}' is not the id of any check record (checks: {known})",
+                        entry.id,
+                    )
 
 
 # The sections whose items carry a unique id: section name -> (key prefix, what to call a duplicate).

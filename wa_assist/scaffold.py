@@ -72,7 +72,12 @@ def recommendation_answer(rec: Any) -> dict[str, Any]:
         "priority": str(_plain(_get(rec, "priority", "")) or ""),
         "reasons": [str(r) for r in (_get(rec, "reasons") or [])],
         "implemented_in": [
-            {"where": str(_get(i, "where", "")), "what": str(_get(i, "what", ""))}
+            {
+                "where": str(_get(i, "where", "")),
+                "what": str(_get(i, "what", "")),
+                # the template check that proves the claim; absent when the claim is documented only
+                **({"check": str(_get(i, "check"))} if _get(i, "check") else {}),
+            }
             for i in (_get(rec, "implemented_in") or [])
         ],
     }

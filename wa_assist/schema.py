@@ -96,12 +96,20 @@ class DecisionCase(Strict):
     set: dict[FieldName, Any] = Field(min_length=1)
 
 
+CheckId = Annotated[str, StringConstraints(pattern=r"^WA[0-9]{4}$")]
+
+
 class Implementation(Strict):
     """Where a generated project implements the advice (for the traceability document)."""
 
     when: Condition = Field(default_factory=dict)
     where: str = Field(min_length=3)
     what: str = Field(min_length=3)
+    check: CheckId | None = Field(
+        default=None,
+        description="The template check that proves the claim in a generated project (a `checks:` id); "
+        "a claim without one is documented only.",
+    )
 
 
 class CostCase(Strict):
@@ -149,7 +157,6 @@ class Advice(Strict):
 # --------------------------------------------------------------------------- template checks
 
 
-CheckId = Annotated[str, StringConstraints(pattern=r"^WA[0-9]{4}$")]
 ResourceKind = Annotated[str, StringConstraints(pattern=r"^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+|event:[A-Za-z0-9]+)$")]
 
 
@@ -173,6 +180,12 @@ class Check(Strict):
     message: str = Field(min_length=10, description="The finding; {resource} and the detection's fields fill in.")
     fix: CheckFix
     also_reported_by: list[str] = Field(default_factory=list, description="The same finding in other tools' ids.")
+    not_applicable_when: Condition = Field(
+        default_factory=dict,
+        description="Profile answers under which the workload does without what the check looks for on purpose "
+        "(`auth: none` makes a public API): reviewed with such a profile, the check's findings are suppressed "
+        "by the profile, and a practice whose every check is, is not applicable.",
+    )
 
 
 class Entry(Strict):

@@ -284,6 +284,73 @@ def unit_test_failures(projects: dict[str, Path]) -> dict[str, str]:
     return failed
 
 
+def review_failures(projects: dict[str, Path], profiles: dict[str, dict[str, Any]], work: Path) -> list[str]:
+    """Review every project with its profile (``wa_assist.review``); what the review holds against it.
+
+    (a) Nothing at high or medium, except findings the profile's answers waive (the check's
+    ``not_applicable_when``) or whose practice the engine did not accept for the profile (rejected or not
+    applicable): those must be explained by the engine's result. (b) Every check an accepted
+    recommendation's place names (``implemented_in`` ``check``) passes on the project.
+    """
+    import yaml
+
+    from wa_assist import conditions
+    from wa_assist.engine import recommend
+    from wa_assist.kb import load_knowledge
+    from wa_assist.profile import load_profile
+    from wa_assist.review import review_paths
+    from wa_assist.review.catalogue import load_catalogue
+    from wa_assist.scaffold import recommendation_answer
+
+    kb = load_knowledge()
+    catalogue = load_catalogue()
+    work.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    for name, project in projects.items():
+        source = work / f"{name}.yaml"
+        source.write_text(yaml.safe_dump({"name": name[:40].rstrip("-"), **profiles[name]}), encoding="utf-8")
+        values = load_profile(source, kb.questions).values
+        result = recommend(kb, load_profile(source, kb.questions))
+        accepted = {r.id for r in result.recommendations}
+        recorded = project.parent.parent / "answers" / f"{project.name}.json"
+        # the places the project was rendered with (decisions swapped after the engine included), else the engine's
+        recs = (
+            answers_of(project)["recommendations"]
+            if recorded.is_file()
+            else [recommendation_answer(r) for r in result.recommendations]
+        )
+        report = review_paths([project / "template.yaml"], profile=source, catalogue=catalogue)
+        problems += [f"{name}: cannot review: {e}" for e in report.errors]
+        problems += [
+            f"{name}: {f.check} ({f.severity}) {f.resource} line {f.line}: {f.message}"
+            for f in report.at_or_above("medium")
+        ]
+        for quiet in report.suppressed:
+            f = quiet.finding
+            if quiet.by != "profile" or f.severity == "low":
+                continue
+            waived = conditions.evaluate(catalogue.checks[f.check].not_applicable_when, values)
+            if not waived and f.practice in accepted:
+                problems.append(
+                    f"{name}: {f.check} on {f.resource} is suppressed by the profile, but the engine accepted "
+                    f"{f.practice} for it"
+                )
+        failing = {f.check for f in report.findings} | {q.finding.check for q in report.suppressed}
+        waived = {
+            cid
+            for cid, info in catalogue.checks.items()
+            if info.not_applicable_when and conditions.evaluate(info.not_applicable_when, values)
+        }
+        for rec in recs:
+            for impl in rec["implemented_in"]:
+                if impl.get("check") and impl["check"] not in waived and impl["check"] in failing:
+                    problems.append(
+                        f"{name}: {rec['id']} says {impl['where']} has {impl['what']!r}, verified by "
+                        f"{impl['check']}, but {impl['check']} does not pass"
+                    )
+    return problems
+
+
 class JudgeSuite:
     """The judge tests every quality gate shares. A gate module defines a module-scoped ``projects``
     fixture (name -> project folder, all under one parent) and subclasses this as ``TestJudges``;
@@ -342,6 +409,10 @@ class JudgeSuite:
             results = dict(zip(projects, pool.map(lambda p: sam_build(p, sam, work), projects.values())))
         failed = {name: (r.stdout[-1500:] + r.stderr[-1500:]) for name, r in results.items() if r.returncode != 0}
         assert failed == {}
+
+    def test_review_with_the_profile_finds_nothing_the_engine_does_not_explain(self, projects, request, tmp_path):
+        problems = review_failures(projects, request.module.PROFILES, tmp_path / "review-profiles")
+        assert problems == [], "\n".join(problems)
 
 
 def answers_of(project: Path) -> dict[str, Any]:

@@ -112,6 +112,32 @@ def test_profile_makes_practices_not_applicable(tmp_path):
     assert {s.finding.check for s in report.suppressed if s.by == "profile"} >= {"WA9002"}
 
 
+def test_profile_answers_waive_the_checks_a_workload_does_without(tmp_path):
+    public = tmp_path / "public.yaml"
+    public.write_text("name: public\nscenario: rest-api\nauth: none\n")
+    private = tmp_path / "private.yaml"
+    private.write_text("name: private\nscenario: rest-api\nauth: cognito\n")
+    report = review_paths([REALISTIC / "crud-api.yaml"], profile=public)
+    assert report.status("sec-api-authentication-authorization") == "not applicable"
+    assert not [f for f in report.findings if f.practice == "sec-api-authentication-authorization"]
+    waived = [s for s in report.suppressed if s.finding.check == "WA9002"]
+    assert waived and all(s.by == "profile" and "auth: none" in s.reason for s in waived)
+    # the same API is missing its authorization for a workload that wants it
+    held = review_paths([REALISTIC / "crud-api.yaml"], profile=private)
+    assert held.status("sec-api-authentication-authorization") == "missing"
+    assert [f for f in held.findings if f.check == "WA9002"]
+
+
+def test_a_waived_check_leaves_the_other_checks_of_its_practice_at_work(tmp_path):
+    profile = tmp_path / "quick.yaml"
+    profile.write_text("name: quick\nscenario: rest-api\ndeployment: all-at-once\n")
+    template = FIXTURES / "checks" / "WA9039" / "fail.yaml"
+    report = review_paths([template, FIXTURES / "checks" / "WA9026" / "fail.yaml"], profile=profile)
+    assert "WA9026" in {s.finding.check for s in report.suppressed if s.by == "profile"}
+    assert "WA9039" in {f.check for f in report.findings}  # all at once still needs an alias to roll back to
+    assert report.status("ops-rollout-deployments") == "missing"
+
+
 def test_checks_for_a_practice():
     assert set(checks_for("rel-throttling")) == {"WA2003"}
     assert {"WA1000", "WA2002", "WA3000", "WA5000"} <= set(checks_for("ops-distributed-tracing"))

@@ -12,7 +12,7 @@ from typing import Any
 
 from wa_assist.errors import UserError
 
-_CACHE = "review-catalogue-1"
+_CACHE = "review-catalogue-2"
 DEFAULT_HELP = "https://docs.aws.amazon.com/wellarchitected/latest/serverless-applications-lens/welcome.html"
 
 
@@ -39,6 +39,7 @@ class CheckInfo:
     help: str
     help_uri: str
     file: str
+    not_applicable_when: dict[str, Any] = field(default_factory=dict)  # profile answers that waive the check
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def build(kb: Any) -> Catalogue:
                 help=help_text,
                 help_uri=uri,
                 file=kb.origins.get(entry.id, ""),
+                not_applicable_when=dict(check.not_applicable_when),
             )
         practices[entry.id] = PracticeInfo(
             entry.id,

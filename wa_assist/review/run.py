@@ -281,14 +281,33 @@ def check_template(
 
 def _not_applicable_by_profile(
     catalogue: Catalogue, profile: str | Path, knowledge: tuple[str | Path, ...]
-) -> set[str]:
+) -> tuple[set[str], dict[str, str]]:
+    """Practices whose advice does not apply to the profile's workload, and the checks its answers waive
+    (check id -> the reason: the answers under which the workload does without what the check looks for)."""
     from wa_assist import conditions
     from wa_assist.kb import load_knowledge
     from wa_assist.profile import load_profile
 
     kb = load_knowledge(knowledge)
     values = load_profile(profile, kb).values
-    return {pid for pid, cond in catalogue.applies.items() if not conditions.evaluate(cond, values)}
+    practices = {pid for pid, cond in catalogue.applies.items() if not conditions.evaluate(cond, values)}
+    waived = {
+        cid: "the profile does without it on purpose (" + _answers(info.not_applicable_when, values) + ")"
+        for cid, info in catalogue.checks.items()
+        if info.not_applicable_when and conditions.evaluate(info.not_applicable_when, values)
+    }
+    for pid, practice in catalogue.practices.items():
+        if practice.checks and all(c in waived for c in practice.checks):
+            practices.add(pid)
+    return practices, waived
+
+
+def _answers(cond: dict[str, Any], values: dict[str, Any]) -> str:
+    """The profile answers a condition reads, as ``field: value``."""
+    from wa_assist import conditions
+
+    names = sorted(conditions.condition_fields(cond))
+    return ", ".join(f"{n}: {values.get(n)}" for n in names if n in values) or "its answers"
 
 
 def review_paths(
@@ -301,7 +320,8 @@ def review_paths(
     """Review every template under ``paths``. Unreadable files are in ``Report.errors``; the rest are reviewed.
 
     With ``profile``, practices whose advice does not apply to that workload are not applicable, and their
-    findings are listed as suppressed by the profile.
+    findings are listed as suppressed by the profile; so are the findings of checks whose
+    ``not_applicable_when`` the profile's answers meet (a practice whose every check is waived is not applicable).
     """
     from wa_assist.review.registry import load_detections
 
@@ -312,7 +332,7 @@ def review_paths(
     unknown = [c for c in ignored if c not in catalogue.checks]
     if unknown:
         raise UnknownCheck(unknown, catalogue)
-    excluded = _not_applicable_by_profile(catalogue, profile, knowledge) if profile else set()
+    excluded, waived = _not_applicable_by_profile(catalogue, profile, knowledge) if profile else (set(), {})
 
     files, errors = discover(paths)
     findings: list[Finding] = []
@@ -330,10 +350,12 @@ def review_paths(
         found, quiet, problems = check_template(t, catalogue, detections, ignored)
         errors.extend(problems)
         for f in found:
-            if f.practice in excluded:
+            if f.practice in excluded and f.check not in waived:
                 suppressed.append(
                     Suppressed(f, "the practice does not apply to the workload of the profile", "profile")
                 )
+            elif f.check in waived:
+                suppressed.append(Suppressed(f, waived[f.check], "profile"))
             else:
                 findings.append(f)
         suppressed.extend(quiet)

@@ -245,3 +245,21 @@ def dead_letter_targets(t: Template) -> set[str]:
 
 
 __all__ = ["Hit", "ref_id"]
+
+
+def deployment_hooks(t: Template) -> set[str]:
+    """Functions CodeDeploy runs as PreTraffic or PostTraffic hooks of another function's deployment.
+
+    A hook tests the new version before or after traffic moves: it invokes that version by design, it is
+    invoked by CodeDeploy only during a deployment (a failure fails and rolls back the deployment, which
+    CodeDeploy and CloudFormation report), and it cannot itself be deployed gradually (CodeDeploy calls it
+    by name, and SAM does not allow hooks on a hook)."""
+    hooks: set[str] = set()
+    for fn in t.of_type("AWS::Serverless::Function"):
+        found = get(fn.props, "DeploymentPreference", "Hooks")
+        if isinstance(found, dict):
+            for key in ("PreTraffic", "PostTraffic"):
+                target = ref_id(found.get(key))
+                if target:
+                    hooks.add(target)
+    return hooks

@@ -15,6 +15,7 @@ from wa_assist.review.checks.common import (
     at,
     at_event,
     connected,
+    deployment_hooks,
     env_vars,
     expanded_statements,
     is_zip,
@@ -137,7 +138,10 @@ def log_retention(t: Template) -> Iterator[Hit]:
         group = get(fn.props, "LoggingConfig", "LogGroup")
         if group is not None and (refs_in(group) & ids or (isinstance(group, str) and group in names)):
             continue
-        yield at(fn)
+        yield at(fn, subject="Function", where=" on a log group in the template")
+    for lg in t.of_type("AWS::Logs::LogGroup"):  # API access logs, state machine logs, any other group
+        if lg.props.get("RetentionInDays") is None:
+            yield at(lg, subject="Log group", where="")
 
 
 @detection("WA1005")
@@ -364,8 +368,9 @@ def recursion(t: Template) -> Iterator[Hit]:
 
 @detection("WA9022")
 def lambda_chaining(t: Template) -> Iterator[Hit]:
+    hooks = deployment_hooks(t)  # a deployment hook invokes the version it tests; that is its job
     for fn in t.of_type(SAM_FN):
-        if fn.props.get("DurableConfig") is not None:
+        if fn.props.get("DurableConfig") is not None or fn.id in hooks:
             continue
         others = {r.id for r in _fns(t) if r is not fn}
         called: set[str] = set()
@@ -386,20 +391,46 @@ def long_synchronous(t: Template) -> Iterator[Hit]:
             yield at(fn, *keys, timeout=value)
 
 
+_ALARMED_METRICS = ("Errors", "Throttles")
+_STREAMS = ("AWS::Kinesis::Stream", "AWS::Kinesis::StreamConsumer", "AWS::DynamoDB::Table")
+
+
+def _alarm_metrics(alarm: Resource) -> Iterator[tuple[str, set[str]]]:
+    """(metric name, resources its dimensions name) of an alarm on one metric or on metric math."""
+    props = alarm.props
+    if isinstance(props.get("MetricName"), str):
+        yield props["MetricName"], refs_in(props.get("Dimensions"))
+    for query in as_list(props.get("Metrics")):
+        metric = get(query, "MetricStat", "Metric") if isinstance(query, dict) else None
+        if isinstance(metric, dict) and isinstance(metric.get("MetricName"), str):
+            yield metric["MetricName"], refs_in(metric.get("Dimensions"))
+
+
 @detection("WA9024")
 def function_alarms(t: Template) -> Iterator[Hit]:
-    covered: set[str] = set()
-    aggregated = False
+    covered: dict[str, set[str]] = {}
+    aggregated: set[str] = set()
     for alarm in t.of_type("AWS::CloudWatch::Alarm"):
-        refs = refs_in(alarm.props.get("Dimensions")) | refs_in(alarm.props.get("Metrics"))
-        covered |= refs
-        if alarm.props.get("Namespace") == "AWS/Lambda" and not alarm.props.get("Dimensions"):
-            aggregated = True
-    if aggregated:
-        return
+        for metric, refs in _alarm_metrics(alarm):
+            if alarm.props.get("Namespace", "AWS/Lambda") == "AWS/Lambda" and not refs and metric in _ALARMED_METRICS:
+                aggregated.add(metric)  # an account-wide alarm covers every function
+            for rid in refs:
+                covered.setdefault(rid, set()).add(metric)
+    hooks = deployment_hooks(t)  # a failing hook fails the deployment it belongs to, which is reported
+    stream_mappings = {
+        str(ref_id(esm.props.get("FunctionName"))).split(".", 1)[0]
+        for esm in t.of_type("AWS::Lambda::EventSourceMapping")
+        if getattr(t.target(esm.props.get("EventSourceArn")), "type", None) in _STREAMS
+    }
     for fn in _fns(t):
-        if fn.id not in covered:
-            yield at(fn)
+        if fn.id in hooks:
+            continue
+        # a stream consumer that falls behind fails silently: its IteratorAge grows while Errors stays at zero
+        stream = any(e.function is fn for e in t.events("Kinesis", "DynamoDB")) or fn.id in stream_mappings
+        wanted = (*_ALARMED_METRICS, "IteratorAge") if stream else _ALARMED_METRICS
+        missing = [m for m in wanted if m not in covered.get(fn.id, set()) | aggregated]
+        if missing:
+            yield at(fn, missing=" and ".join(missing))
 
 
 _POWERTOOLS = ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_LOGGER_LOG_EVENT")
@@ -420,19 +451,42 @@ def structured_logs(t: Template) -> Iterator[Hit]:
             yield at(fn, problem="writes plain-text logs (no LoggingConfig.LogFormat: JSON, no Powertools logger)")
 
 
+@detection("WA9040")
+def logged_events(t: Template) -> Iterator[Hit]:
+    for fn in _fns(t):
+        value = env_vars(fn).get("POWERTOOLS_LOGGER_LOG_EVENT")
+        if str(value).lower() == "true" or value is True:
+            yield at(fn)
+
+
 @detection("WA9026")
 def safe_deployment(t: Template) -> Iterator[Hit]:
+    hooks = deployment_hooks(t)  # CodeDeploy invokes a hook by name during another function's deployment
     for fn in t.of_type(SAM_FN):
-        alias = fn.props.get("AutoPublishAlias")
         preference = fn.props.get("DeploymentPreference")
-        if alias is None:
-            yield at(fn, problem="has no AutoPublishAlias, so every deployment shifts all traffic at once")
-        elif not isinstance(preference, dict) or get(preference, "Enabled") is False:
-            yield at(fn, "AutoPublishAlias", problem="publishes an alias but has no DeploymentPreference")
-        elif str(preference.get("Type", "")).startswith("AllAtOnce"):
+        if fn.id in hooks or fn.props.get("AutoPublishAlias") is None or not isinstance(preference, dict):
+            continue  # without an alias or a preference there is nothing to roll back: WA9039
+        if str(preference.get("Type", "")).startswith("AllAtOnce"):
             yield at(fn, "DeploymentPreference", "Type", problem="deploys AllAtOnce")
+
+
+@detection("WA9039")
+def rollback(t: Template) -> Iterator[Hit]:
+    hooks = deployment_hooks(t)
+    for fn in t.of_type(SAM_FN):
+        if fn.id in hooks:
+            continue
+        preference = fn.props.get("DeploymentPreference")
+        if fn.props.get("AutoPublishAlias") is None:
+            yield at(fn, problem="has no AutoPublishAlias: no version is published, so there is none to go back to")
+        elif not isinstance(preference, dict) or get(preference, "Enabled") is False:
+            yield at(
+                fn,
+                "AutoPublishAlias",
+                problem="publishes an alias but has no DeploymentPreference, so no alarm rolls a release back",
+            )
         elif not preference.get("Alarms"):
-            yield at(fn, "DeploymentPreference", problem="shifts traffic gradually but with no Alarms to roll back on")
+            yield at(fn, "DeploymentPreference", problem="has a DeploymentPreference with no Alarms to roll back on")
 
 
 _NAMED = {
