@@ -321,6 +321,10 @@ def concurrency_cap(t: Template) -> Iterator[Hit]:
             continue
         capped = any(
             get(e.props, "ScalingConfig", "MaximumConcurrency") is not None for e in t.events("SQS") if e.function is fn
+        ) or any(  # an event source mapping written out, on the function or its alias (`!Ref Fn.Alias`)
+            get(m.props, "ScalingConfig", "MaximumConcurrency") is not None
+            and fn.id in {ref.split(".")[0] for ref in refs_in(m.props.get("FunctionName"))}
+            for m in t.of_type("AWS::Lambda::EventSourceMapping")
         )
         if capped:
             continue

@@ -100,14 +100,30 @@ def _definition_key(sm: Resource) -> tuple[str, ...]:
     return ()
 
 
+def _unhandled_tasks(machine: dict[str, Any], caught: bool = False) -> Iterator[str]:
+    """Task states without Retry, or without a Catch of their own or of the Map or Parallel state that
+    runs them (a failure inside an iteration reaches the enclosing state's Catch)."""
+    mapping = machine.get("States")
+    if not isinstance(mapping, dict):
+        return
+    for name, state in mapping.items():
+        if not isinstance(state, dict):
+            continue
+        if state.get("Type") == "Task" and not (state.get("Retry") and (state.get("Catch") or caught)):
+            yield str(name)
+        inner_caught = caught or bool(state.get("Catch"))
+        for branch in as_list(state.get("Branches")):
+            if isinstance(branch, dict):
+                yield from _unhandled_tasks(branch, inner_caught)
+        for key in ("Iterator", "ItemProcessor"):
+            if isinstance(state.get(key), dict):
+                yield from _unhandled_tasks(state[key], inner_caught)
+
+
 @detection("WA9019")
 def task_error_handling(t: Template) -> Iterator[Hit]:
     for sm, machine in _machines(t):
-        bare = [
-            name
-            for name, state, _ in states(machine)
-            if state.get("Type") == "Task" and not (state.get("Retry") and state.get("Catch"))
-        ]
+        bare = list(_unhandled_tasks(machine))
         if bare:
             yield at(sm, *_definition_key(sm), states=", ".join(sorted(bare)[:5]))
 
