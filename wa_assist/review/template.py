@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from wa_assist.errors import UserError
+from wa_assist.yamlio import YamlError
 
 MAX_BYTES = 5 * 1024 * 1024
 """Larger files are refused: CloudFormation accepts at most 1 MB, even through S3."""
@@ -55,14 +55,8 @@ INTRINSICS = {
 Loc = tuple[Any, ...]
 
 
-class TemplateError(UserError):
-    """A file that cannot be reviewed, with the place it went wrong."""
-
-    def __init__(self, path: Path | str, message: str, line: int | None = None):
-        self.path = str(path)
-        self.line = line
-        self.message = message
-        super().__init__(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
+class TemplateError(YamlError):
+    """A file that cannot be reviewed, with the place it went wrong (path, line, message, as YamlError)."""
 
 
 class _Bad(Exception):
