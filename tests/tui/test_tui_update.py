@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,23 +18,6 @@ from wa_assist.tui.services import Updated
 
 SIZE = (80, 24)
 PROFILE = ROOT / "examples" / "orders-api.yaml"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """orders-api with auth=iam, generated once by `new`; tests copy it."""
-    from wa_assist.scaffold import new_project
-
-    dest = tmp_path_factory.mktemp("generated") / "orders-api"
-    new_project(dest, profile=PROFILE, sets=["auth=iam"])
-    return dest
-
-
-@pytest.fixture
-def project(generated: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "orders-api"
-    shutil.copytree(generated, dest)
-    return dest
 
 
 def record(project: Path) -> dict:
