@@ -38,6 +38,9 @@ FUNCTION_KINDS = ("api", "authorizer", "stream", "queue", "event", "workflow-ste
 _HOSTILE = re.compile(r'[<>:"|?*\\\x00-\x1f]')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# {main}: the main function's folder; the entity's forms name what holds the workload's records.
+PLACEHOLDERS = ("main", "entity", "entities", "Entity", "Entities")
+_ALLOWED_PLACEHOLDERS = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
 _MANIFEST_KEYS = {"order", "when", "functions", "files", "description"}
 _FUNCTION_KEYS = {"kind", "code", "main", "when"}
 _FILE_KEYS = {"source", "when", "vars"}
@@ -93,11 +96,14 @@ class Selection:
     functions: dict[str, dict[str, Any]]  # logical id -> {kind, code, component}, in render order
     files: list[OutputFile]
     main_function: tuple[str, str] | None  # (logical id, code folder name) of the scenario's main function
+    entity: Mapping[str, str] = field(default_factory=dict)  # the entity's forms (wa_assist.entity)
 
     def answers(self) -> dict[str, Any]:
-        """What the template reads: ``components``, ``functions``, ``items_store``, ``secret_reader``."""
+        """What the template reads: ``components``, ``functions``, ``items_store``, ``secret_reader`` and the
+        entity's forms (``entity``, ``entities``, ``Entity``, ``Entities``, ``ENTITY``, ``ENTITIES``)."""
         store = "items_aurora" if "items_aurora" in self.components else "items_dynamodb"
         return {
+            **self.entity,
             "components": list(self.components),
             "functions": {k: dict(v) for k, v in self.functions.items()},
             "items_store": store,
@@ -163,6 +169,9 @@ def _parse_manifest(folder: Path) -> Component:
         code = spec.get("code")
         if not isinstance(code, str) or check_output_path(code):
             raise _fail(path, f"{where}.code", f"{code!r}: {check_output_path(str(code)) or 'expected a folder'}")
+        for name in [*_PLACEHOLDER.findall(str(logical)), *_PLACEHOLDER.findall(code)]:
+            if name not in PLACEHOLDERS or name == "main":
+                raise _fail(path, where, f"unknown placeholder {{{name}}}; allowed: {_ALLOWED_PLACEHOLDERS[8:]}")
         functions.append(
             FunctionSpec(
                 str(logical),
@@ -188,8 +197,8 @@ def _parse_manifest(folder: Path) -> Component:
         if check_output_path(source) or not (folder / source).is_file():
             raise _fail(path, f"{where}.source", f"{source!r} is not a file in {folder.name}/")
         for name in _PLACEHOLDER.findall(str(dest)):
-            if name != "main":
-                raise _fail(path, where, f"unknown placeholder {{{name}}}; allowed: {{main}}")
+            if name not in PLACEHOLDERS:
+                raise _fail(path, where, f"unknown placeholder {{{name}}}; allowed: {_ALLOWED_PLACEHOLDERS}")
         variables = spec.get("vars") or {}
         if not isinstance(variables, Mapping) or not all(re.fullmatch(r"[a-z_][a-z0-9_]*", str(k)) for k in variables):
             raise _fail(path, f"{where}.vars", "expected a mapping of lower-case names to values")
@@ -245,6 +254,13 @@ def _holds(
 
 def select(profile: Mapping[str, Any], decisions: Mapping[str, Any], *, template: Path | None = None) -> Selection:
     """The components, functions and output files for a profile and its resolved decisions."""
+    from wa_assist.entity import resolve
+
+    forms = resolve(profile, template=template).forms
+
+    def named(text: str) -> str:  # the entity's forms in a logical id, folder or path
+        return _PLACEHOLDER.sub(lambda m: forms.get(m.group(1), m.group(0)), text) if "{" in text else text
+
     chosen: list[Component] = []
     for component in load_components(template):
         values = {**profile, COMPONENTS_FIELD: [c.name for c in chosen]}
@@ -258,19 +274,20 @@ def select(profile: Mapping[str, Any], decisions: Mapping[str, Any], *, template
             where = f"{component.folder / MANIFEST}: functions.{fn.logical_id}.when"
             if not _holds(fn.when, values, decisions, where):
                 continue
-            if fn.logical_id in functions:
-                other = functions[fn.logical_id]["component"]
-                raise ComponentError(f"{component.folder / MANIFEST}: {fn.logical_id} is also defined by {other}")
-            functions[fn.logical_id] = {"kind": fn.kind, "code": fn.code, "component": component.name}
+            logical, code = named(fn.logical_id), named(fn.code)
+            if logical in functions:
+                other = functions[logical]["component"]
+                raise ComponentError(f"{component.folder / MANIFEST}: {logical} is also defined by {other}")
+            functions[logical] = {"kind": fn.kind, "code": code, "component": component.name}
             if fn.main and main is None:
-                main = (fn.logical_id, PurePosixPath(fn.code).name)
+                main = (logical, PurePosixPath(code).name)
     files: dict[str, OutputFile] = {}
     for component in chosen:
         for spec in component.files:
             where = f"{component.folder / MANIFEST}: files.{spec.dest}.when"
             if not _holds(spec.when, values, decisions, where):
                 continue
-            dest = spec.dest
+            dest = named(spec.dest)
             if "{main}" in dest:
                 if main is None:
                     raise ComponentError(
@@ -280,10 +297,25 @@ def select(profile: Mapping[str, Any], decisions: Mapping[str, Any], *, template
             if dest in files:
                 other = files[dest].component
                 raise ComponentError(f"{component.folder / MANIFEST}: files.{dest}: {other} writes the same file")
-            files[dest] = OutputFile(dest, component.name, spec.source, dict(spec.vars))
+            files[dest] = OutputFile(dest, component.name, spec.source, _named_vars(spec.vars, named))
     return Selection(
-        components=[c.name for c in chosen], functions=functions, files=list(files.values()), main_function=main
+        components=[c.name for c in chosen],
+        functions=functions,
+        files=list(files.values()),
+        main_function=main,
+        entity=forms,
     )
+
+
+def _named_vars(value: Any, named: Any) -> Any:
+    """A file's ``vars`` with the entity's forms put in every string (``/{entities}`` -> ``/orders``)."""
+    if isinstance(value, str):
+        return named(value)
+    if isinstance(value, Mapping):
+        return {k: _named_vars(v, named) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_named_vars(v, named) for v in value]
+    return value
 
 
 def select_from_answers(answers: Mapping[str, Any], *, template: Path | None = None) -> Selection:

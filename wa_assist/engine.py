@@ -470,7 +470,12 @@ def recommend(
         assert advice is not None
         try:
             implemented = [
-                {"where": impl.where, "what": impl.what, **({"check": impl.check} if impl.check else {})}
+                {
+                    # the places name the project's own files and resources: {entities}, {Entity}, ...
+                    "where": render_text(impl.where, selection.entity),
+                    "what": render_text(impl.what, selection.entity),
+                    **({"check": impl.check} if impl.check else {}),
+                }
                 for impl in advice.implemented_in
                 if any(conditions.evaluate(impl.when, built_values, decided) for decided in every_resolution)
             ]

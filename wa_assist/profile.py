@@ -164,6 +164,12 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
         return bad()
     if any(ch in value for ch in "\r\n\t\x00"):
         return bad("line breaks and control characters are not allowed")
+    if question.check == "entity":
+        from wa_assist.entity import problem
+
+        why = problem(value)
+        if why:
+            return bad(why)
     return value, None
 
 

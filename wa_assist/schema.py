@@ -249,6 +249,9 @@ class Question(Strict):
     pattern: str | None = Field(default=None, description="Regular expression a text answer must match.")
     pattern_help: str | None = Field(default=None, description="The pattern in words, for error messages.")
     max_length: int | None = None
+    check: Literal["entity"] | None = Field(
+        default=None, description="A named check of a text answer beyond its pattern (entity: wa_assist/entity.py)."
+    )
     applies: Condition = Field(default_factory=dict, description="When the question is asked.")
     entry: Id | None = Field(default=None, description="Knowledge entry that explains the topic.")
 
