@@ -421,6 +421,10 @@ def recommend(
         """Names decision cases and expressions read: prices, the profile and the function kind."""
         return {**prices, **values, conditions.FUNCTION_KIND: kind}
 
+    from wa_assist.entity import resolve as resolve_entity
+
+    # reasons may name the project's records: {entities}, {Entities}, ... (the forms, not the raw answer)
+    worded = {**values, **resolve_entity(values).forms}
     applied: list[_Applied] = []
     not_applicable: set[str] = set()
     for order, entry in enumerate(kb.entries.values()):
@@ -431,7 +435,7 @@ def recommend(
             if not conditions.evaluate(advice.applies, values):
                 not_applicable.add(entry.id)
                 continue
-            reasons = [render_text(r.text, values) for r in advice.reasons if conditions.evaluate(r.when, values)]
+            reasons = [render_text(r.text, worded) for r in advice.reasons if conditions.evaluate(r.when, values)]
             applied.append(_Applied(entry, order, _priority(entry, values), reasons, _raw_decisions(entry, env(None))))
         except conditions.ConditionError as exc:
             raise EngineError(f"entry '{entry.id}': {exc}") from None

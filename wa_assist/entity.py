@@ -29,11 +29,16 @@ FIELD = "entity"
 DEFAULT = "item"
 _WORD = re.compile(r"[a-z]{2,24}")
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Soft keywords of every Python a generated project may run on (3.10 added match and case, 3.12 type).
 SOFT_KEYWORDS = frozenset({"match", "case", "type", "_", *keyword.softkwlist})
 # PostgreSQL's reserved key words (Appendix C, "reserved" in PostgreSQL or SQL:2016) that a plural noun
 # could be: the plural is the relational table's name, unquoted in the migrations and queries.
-SQL_RESERVED = frozenset(
+SQL_RESERVED = _words(
     """all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate
     collation column concurrently constraint create cross current_catalog current_date current_role
     current_schema current_time current_timestamp current_user default deferrable desc distinct do else end
@@ -41,7 +46,7 @@ SQL_RESERVED = frozenset(
     is isnull join lateral leading left like limit localtime localtimestamp natural not notnull null offset on
     only or order outer overlaps placing primary references returning right select session_user similar some
     symmetric system_user table tablesample then to trailing true union unique user using variadic verbose when
-    where window with values rows groups users""".split()
+    where window with values rows groups users"""
 )
 # Type names GraphQL reserves or the generated schema defines besides the entity's own.
 GRAPHQL_TYPES = frozenset(
@@ -51,7 +56,7 @@ GRAPHQL_TYPES = frozenset(
 # fixtures; the names of its functions, variables and imports that are plain words, read from every gate
 # profile's render): an entity named like one would shadow it. The entity's own names of the scenarios'
 # samples (item, order, reading) are not among them.
-CODE_NAMES = frozenset(
+CODE_NAMES = _words(
     """
     again aggregator alice annotations answers app application archive archived args arguments arn at
     attempt attributes authorize authorizer autocommit aws bad batch beat bob body broken call caller
@@ -77,8 +82,11 @@ CODE_NAMES = frozenset(
     tempfile text ticks time timeout times timestamp timezone token total totals totp tracer transform
     transport types uid undo unit update updated upload uploads url urllib urlparse user username users
     utils uuid value values variables verified verify where window work worker
-    """.split()
+    """
 )
+
+
+FORM_NAMES = ("entity", "entities", "Entity", "Entities", "ENTITY", "ENTITIES", "a_entity", "A_entity")
 
 
 class EntityError(UserError):

@@ -341,7 +341,9 @@ class _Checker:
         for pid in kb.prices:
             if pid in kb.question_ids or pid in kb.decisions:
                 self.report(f"price:{pid}", ("id",), f"price id '{pid}' is also a profile field or decision id")
-        fields = set(kb.question_ids)
+        from wa_assist.entity import FORM_NAMES
+
+        fields = set(kb.question_ids) | set(FORM_NAMES)  # the entity's forms: {entities}, {Entity}, ...
         seen_checks: dict[str, str] = {}
         for entry in kb.entries.values():
             key = f"entry:{entry.id}"
@@ -384,7 +386,7 @@ class _Checker:
                         self.report(
                             key,
                             ("advice", "reasons", i, "text"),
-                            f"placeholder {{{name}}} is not a profile field; allowed: {', '.join(sorted(fields))}",
+                            f"placeholder {{{name}}} is not a profile field or a form of the entity; allowed: {', '.join(sorted(fields))}",
                             entry.id,
                         )
             for i, case in enumerate(advice.decisions):

@@ -217,7 +217,7 @@ async def test_invalid_answers_show_inline_and_block_next(kb):
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert screen.group == kb.question("name").group
-        assert app.focused.id == "q-description"  # back lands on the step's last question
+        assert app.focused.id == "q-entity"  # back lands on the step's last question
 
 
 async def test_integer_range_is_checked_inline(kb):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wa_assist.components import select_from_answers
-from wa_assist.entity import EntityError, Entity, plural_of, problem, resolve, split
+from wa_assist.entity import Entity, EntityError, plural_of, problem, resolve, split
 from wa_assist.profile import ProfileError, apply_overrides, default_profile, load_profile
 
 
