@@ -20,6 +20,7 @@ pytestmark = pytest.mark.judges
 
 PROFILES: dict[str, dict] = {
     "rest-cognito-spiky-canary": {
+        "entity": "order",
         "scenario": "rest-api",
         "auth": "cognito",
         "traffic": "spiky",
@@ -35,6 +36,7 @@ PROFILES: dict[str, dict] = {
         "data_retention_days": 90,
     },
     "rest-authorizer-unpredictable-bluegreen-sensitive": {
+        "entity": "booking",
         "scenario": "rest-api",
         "auth": "lambda-authorizer",
         "traffic": "unpredictable",
@@ -89,6 +91,7 @@ PROFILES: dict[str, dict] = {
         "data_retention_days": 30,
     },
     "web-cognito-spiky-canary-files": {
+        "entity": "booking",
         "scenario": "web-app",
         "auth": "cognito",
         "traffic": "spiky",
@@ -123,6 +126,7 @@ PROFILES: dict[str, dict] = {
         "access_patterns": ["key-value", "query"],
     },
     "rest-authorizer-public-catalogue": {
+        "entity": "product",
         "traffic": "steady",
         "deployment": "linear",
         "scenario": "rest-api",
@@ -204,7 +208,10 @@ def test_the_engine_chose_what_each_project_is_made_of(projects):
             assert ("EnableHttpEndpoint: true" in template) == (answers["relational"] == "data-api")
             # The functions holding database connections are capped in prod only, from StageSettings (a
             # swapped Data API profile keeps the engine's rds-proxy settings, so only that case is checked).
-            capped = "ReservedConcurrentExecutions: !If [IsProd, !FindInMap [StageSettings, !Ref Stage, ItemsFunctionReservedConcurrency]"
+            capped = (
+                "ReservedConcurrentExecutions: !If [IsProd, !FindInMap [StageSettings, !Ref Stage, "
+                f"{answers['Entities']}FunctionReservedConcurrency]"
+            )
             if answers["relational"] == "rds-proxy":
                 assert capped in template, name
         if PROFILES[name].get("sensitive_data"):
@@ -220,7 +227,7 @@ class TestJudges(judges.JudgeSuite):
 
 
 def test_the_pre_traffic_hook_guards_the_function_it_probes(projects):
-    """The hook sends the items function a request in its API's format, so only that function's
+    """The hook sends the entity's function a request in its API's format, so only that function's
     deployment runs it; the generated tests feed the same request to the real handler."""
     import re as _re
 
@@ -235,10 +242,10 @@ def test_the_pre_traffic_hook_guards_the_function_it_probes(projects):
             assert hooks == [] and not (project / "src" / "pre_traffic").exists(), name
             continue
         hooked += 1
-        assert hooks == ["ItemsFunction"], (name, hooks)
+        assert hooks == [f"{answers['Entities']}Function"], (name, hooks)
         probe = (project / "src" / "pre_traffic" / "app.py").read_text(encoding="utf-8")
         assert ('"version": "2.0"' in probe) == (answers["scenario"] == "web-app"), name
-        assert "test_the_probe_is_a_request_the_items_function_serves" in (
+        assert f"test_the_probe_is_a_request_the_{answers['entities']}_function_serves" in (
             project / "tests" / "unit" / "test_pre_traffic.py"
         ).read_text(encoding="utf-8")
     assert hooked >= 2

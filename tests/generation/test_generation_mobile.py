@@ -26,6 +26,7 @@ pytestmark = pytest.mark.judges
 
 PROFILES: dict[str, dict[str, Any]] = {
     "mobile-authorizer-search-spiky-canary": {
+        "entity": "person/people",
         "scenario": "mobile-backend",
         "auth": "lambda-authorizer",
         "traffic": "spiky",
@@ -56,6 +57,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "deployment": "all-at-once",
     },
     "mobile-relational-data-api-cognito": {
+        "entity": "booking",
         "scenario": "mobile-backend",
         "auth": "cognito",
         "access_patterns": ["relational", "key-value"],
@@ -87,6 +89,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "deployment": "blue-green",
     },
     "rest-iam-dax-search-files-async-sensitive": {
+        "entity": "order",
         "scenario": "rest-api",
         "auth": "iam",
         "read_heavy": True,
@@ -205,13 +208,17 @@ def test_relational_mobile_backends_resolve_items_over_aurora(projects, answers)
         relational = a["relational"] != "none"
         assert ("AWS::RDS::DBCluster" in template) == relational, name
         assert ("ArchiveFunction:" in template) == (not relational)
-        assert ("archiveItem" in schema) == (not relational)
+        assert (f"archive{a['Entity']}" in schema) == (not relational)
         assert (project / "graphql" / "resolvers").is_dir() == (not relational)
         if relational:
-            assert "Type: AWS_LAMBDA" in template and "LambdaFunctionArn: !Ref ItemsFunction.Alias" in template
+            assert (
+                "Type: AWS_LAMBDA" in template and f"LambdaFunctionArn: !Ref {a['Entities']}Function.Alias" in template
+            )
             assert ("AWS::RDS::DBProxy" in template) == (a["relational"] == "rds-proxy")
             assert ("EnableHttpEndpoint: true" in template) == (a["relational"] == "data-api")
-            assert ("psycopg" in read(project, "src/items/requirements.txt")) == (a["relational"] == "rds-proxy")
+            assert ("psycopg" in read(project, f"src/{a['entities']}/requirements.txt")) == (
+                a["relational"] == "rds-proxy"
+            )
 
 
 def test_full_text_search_indexes_and_serves_every_api(projects, answers):
@@ -235,13 +242,13 @@ def test_full_text_search_indexes_and_serves_every_api(projects, answers):
                 "INDEX_QUEUE_URL: !Ref IndexQueue" in template and "EventSourceArn: !GetAtt IndexQueue.Arn" in template
             )
             assert ("com.amazonaws.${AWS::Region}.sqs" in template) == (a["relational"] == "rds-proxy")
-            app = read(project, "src/items/app.py")
+            app = read(project, f"src/{a['entities']}/app.py")
             assert "self.index.changed(" in app and "INDEX_QUEUE_URL" in app
         assert "${IndexerFunctionRole.Arn}" in template and "${SearchFunctionRole.Arn}" in template
         assert "AWSOwnedKey" in template and '"AllowFromPublic":true' in template
         if a["scenario"] == "mobile-backend":
-            assert "searchItems(q: String!" in read(project, "graphql/schema.graphql")
-            assert "FieldName: searchItems" in template
+            assert f"search{a['Entities']}(q: String!" in read(project, "graphql/schema.graphql")
+            assert f"FieldName: search{a['Entities']}" in template
         else:
             assert "Path: /search" in template
             assert "GET /search?q=" in read(project, "README.md")
@@ -262,7 +269,7 @@ def test_dax_fronts_the_table_for_rest_and_web(projects, answers):
         assert "VpcEndpointType: Gateway" in template
         assert "DAX_ENDPOINT: !GetAtt DaxCluster.ClusterDiscoveryEndpointURL" in template
         assert "Resource: !GetAtt DaxCluster.Arn" in template and "dax:*" not in template
-        assert "amazon-dax-client" in read(project, "src/items/requirements.txt")
+        assert "amazon-dax-client" in read(project, f"src/{a['entities']}/requirements.txt")
         assert (project / "tests" / "unit" / "test_dax.py").is_file()
 
 
@@ -276,7 +283,7 @@ def test_rest_stage_cache_follows_the_decision(projects, answers):
         assert ("id: CKV_AWS_120" in template) == (not a["api_cache"])
         if a["api_cache"]:
             assert "CacheDataEncrypted: true" in template
-            assert 'ResourcePath: "/~1items~1{id}"' in template
+            assert f'ResourcePath: "/~1{a["entities"]}~1{{id}}"' in template
             assert "method.request.path.id" in template
             if a["sensitive_data"] and a["api_auth"] in ("cognito", "lambda-authorizer"):
                 assert "method.request.header.Authorization" in template

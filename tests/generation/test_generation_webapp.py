@@ -24,6 +24,7 @@ pytestmark = pytest.mark.judges
 
 PROFILES: dict[str, dict] = {
     "web-authorizer-async-files-sensitive": {
+        "entity": "ticket",
         "scenario": "web-app",
         "auth": "lambda-authorizer",
         "invocation": "async",
@@ -34,6 +35,7 @@ PROFILES: dict[str, dict] = {
         "data_retention_days": 30,
     },
     "web-mtls-relational-proxy": {
+        "entity": "invoice",
         "scenario": "web-app",
         "auth": "mtls",
         "traffic": "steady",

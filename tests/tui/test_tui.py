@@ -220,6 +220,18 @@ async def test_invalid_answers_show_inline_and_block_next(kb):
         assert app.focused.id == "q-entity"  # back lands on the step's last question
 
 
+async def test_an_entity_the_code_cannot_carry_is_refused_inline(kb):
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = interview(app)
+        await type_into(pilot, "entity", "list")
+        field = screen.query_one("#field-entity", QuestionField)
+        assert field.has_class("-invalid") and "Python builtin" in (field.problem or "")
+        await type_into(pilot, "entity", "person/people")
+        assert not field.has_class("-invalid")
+        assert screen.session.values["entity"] == "person/people"
+
+
 async def test_integer_range_is_checked_inline(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:

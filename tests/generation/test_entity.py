@@ -1,0 +1,95 @@
+"""A project generated for its own entity speaks its language: no generic "item" left, and its tests pass.
+
+The REST API with per-user data, query access (a secondary index), idempotency and files, the web
+application over Aurora with search, and the GraphQL backend render with entity ``order``; the
+mobile backend with the irregular ``person/people``. Their code, tests, sample events, template and
+docs are searched for the word item on word boundaries and for identifiers built on it, except the
+AWS API's own names (DynamoDB's ``Item=``, ``GetItem``, Lambda's ``batchItemFailures``, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.generation import judges
+
+PROFILES = {
+    "rest-order": {
+        "scenario": "rest-api",
+        "entity": "order",
+        "auth": "cognito",
+        "access_patterns": ["key-value", "query", "files"],
+        "deployment": "canary",
+    },
+    "web-order-relational-search": {
+        "scenario": "web-app",
+        "entity": "order",
+        "auth": "cognito",
+        "access_patterns": ["relational", "full-text-search"],
+    },
+    "mobile-people": {
+        "scenario": "mobile-backend",
+        "entity": "person/people",
+        "auth": "cognito",
+        "access_patterns": ["key-value", "full-text-search"],
+    },
+}
+# Names of the AWS APIs and libraries the generated code calls, which hold the word on their own.
+API_NAMES = re.compile(
+    r"(Item=|Items=|\"Items?\"|'Items?'|(Put|Get|Update|Delete|BatchGet|BatchWrite|ConditionCheck)Item|"
+    r"(put|get|update|delete)_item\(|batchItemFailures|itemIdentifier|ReportBatchItemFailures|"
+    r"ItemProcessor|ItemsPath|setitem|setItem|getItem\(|removeItem|dynamodb:(put|update|get)Item|"
+    r"result\.items|header_items|\.items\(\))"
+)
+WORD = re.compile(r"item", re.I)
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> dict[str, Path]:
+    return judges.generate_projects(tmp_path_factory.mktemp("entity"), PROFILES)
+
+
+def leftovers(project: Path) -> list[str]:
+    found = []
+    for path in sorted(project.rglob("*")):
+        rel = path.relative_to(project)
+        if not path.is_file() or rel.parts[0] == ".wa-assist":
+            continue
+        if WORD.search(str(rel)):
+            found.append(f"{rel} (path)")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if WORD.search(API_NAMES.sub("", line)):
+                found.append(f"{rel}:{number}: {line.strip()[:160]}")
+    return found
+
+
+def test_no_generic_item_is_left_in_code_tests_template_or_docs(projects):
+    assert {name: leftovers(project) for name, project in projects.items()} == {name: [] for name in projects}
+
+
+def test_the_entity_names_resources_routes_types_and_files(projects):
+    rest = projects["rest-order"]
+    template = (rest / "template.yaml").read_text(encoding="utf-8")
+    assert "\n  OrdersTable:" in template and "\n  OrdersFunction:" in template
+    assert "/orders/{id}" in template and (rest / "src/orders/app.py").is_file()
+    assert (rest / "tests/unit/test_orders.py").is_file() and (rest / "events/create_order.json").is_file()
+    assert 'name="OrdersCreated"' in (rest / "src/orders/app.py").read_text(encoding="utf-8")
+    schema = (projects["mobile-people"] / "graphql/schema.graphql").read_text(encoding="utf-8")
+    assert "type Person {" in schema and "listPeople(" in schema and "people: [Person!]!" in schema
+    assert (projects["mobile-people"] / "graphql/resolvers/getPerson.js").is_file()
+    readme = (projects["web-order-relational-search"] / "README.md").read_text(encoding="utf-8")
+    assert "/orders" in readme
+
+
+def test_the_default_item_leaves_the_word_where_it_was(tmp_path):
+    """The check above would find the generic word: a project with the default entity is full of it."""
+    project = judges.generate_projects(tmp_path, {"rest-item": {**PROFILES["rest-order"], "entity": "item"}})
+    assert len(leftovers(project["rest-item"])) > 50
+
+
+@pytest.mark.judges
+def test_the_projects_own_tests_pass(projects):
+    assert judges.unit_test_failures(projects) == {}
