@@ -181,8 +181,25 @@ def resolve(answers: Mapping[str, Any], *, template: Path | None = None) -> Enti
     answer = answers.get(FIELD, DEFAULT)
     if not isinstance(answer, str):
         raise EntityError(f"answer '{FIELD}': expected text such as 'order' or 'person/people', not {answer!r}")
-    if answer != DEFAULT:
-        why = problem(answer, template)
-        if why:
-            raise EntityError(f"answer '{FIELD}': bad value '{answer}' ({why})")
+    why = problem(answer, template)
+    if why:
+        raise EntityError(f"answer '{FIELD}': bad value '{answer}' ({why})")
     return Entity(*split(answer))
+
+
+def renamed_path(path: str, old: Entity, new: Entity) -> str:
+    """Where ``path`` goes when the entity changes from ``old`` to ``new``: every form of the old noun that
+    stands alone in the path (``src/items/``, ``list_items.json``, ``getItem.js``) becomes the new one."""
+    if old == new:
+        return path
+    was, now = old.forms, new.forms
+    for name in ("entities", "entity"):  # the plural first: it may hold the singular
+        path = re.sub(rf"(?<![a-z]){was[name]}(?![a-z])", now[name], path)
+        cap = name.capitalize()
+        path = re.sub(rf"(?<![A-Z]){was[cap]}(?![a-z])", now[cap], path)
+    return path
+
+
+def entity_of(answer: Any) -> Entity:
+    """The entity an answer names (the default for anything but text)."""
+    return Entity(*split(answer if isinstance(answer, str) and answer else DEFAULT))

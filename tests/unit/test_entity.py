@@ -138,3 +138,28 @@ def test_manifests_refuse_an_unknown_placeholder(tmp_path):
     (folder / "component.yaml").write_text("files:\n  src/{thing}/a.py: files/a.py\n", encoding="utf-8")
     with pytest.raises(ComponentError, match=r"unknown placeholder \{thing\}; allowed: \{main\}, \{entity\}"):
         load_components(Path(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("path", "moved"),
+    [
+        ("src/items/app.py", "src/people/app.py"),
+        ("events/list_items.json", "events/list_people.json"),
+        ("events/get_item.json", "events/get_person.json"),
+        ("graphql/resolvers/getItem.js", "graphql/resolvers/getPerson.js"),
+        ("graphql/resolvers/listItems.js", "graphql/resolvers/listPeople.js"),
+        ("tests/unit/test_items.py", "tests/unit/test_people.py"),
+        ("src/itemset/app.py", "src/itemset/app.py"),  # another word that starts like it
+        ("README.md", "README.md"),
+    ],
+)
+def test_a_changed_entity_says_where_each_generated_file_moves(path, moved):
+    from wa_assist.entity import renamed_path
+
+    assert renamed_path(path, Entity("item", "items"), Entity("person", "people")) == moved
+
+
+def test_every_form_is_a_placeholder_the_knowledge_base_may_use():
+    from wa_assist.entity import FORM_NAMES
+
+    assert set(Entity("order", "orders").forms) == set(FORM_NAMES)

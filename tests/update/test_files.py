@@ -323,3 +323,22 @@ def test_answers_a_newer_guidance_no_longer_knows_are_dropped_or_named(project):
     record = json.loads(path.read_text(encoding="utf-8"))
     assert "legacy_question" not in record["inputs"]["profile"] and "traffic=steady" in record["inputs"]["sets"]
     assert update_project(project).plan.empty  # and the next update is fine without repeating the --set
+
+
+def test_a_changed_entity_moves_your_edited_files_to_their_new_names(project):
+    """src/items/ becomes src/orders/: the file you edited follows with your edit, the one you did not is
+    replaced, and no file of yours is left behind or lost."""
+    app = project / "src" / "items" / "app.py"
+    app.write_text(app.read_text(encoding="utf-8") + "# my note on the service\n", encoding="utf-8")
+    event = project / "events" / "get_item.json"
+    event.write_text(event.read_text(encoding="utf-8").replace("sample-event", "my-agent"), encoding="utf-8")
+    outcome = update_project(project, sets=["entity=order"])
+    done = actions(outcome)
+    assert done["src/orders/app.py"] == "renamed" and done["events/get_order.json"] == "renamed"
+    assert done["tests/unit/test_orders.py"] == "added" and done["tests/unit/test_items.py"] == "removed"
+    moved = (project / "src" / "orders" / "app.py").read_text(encoding="utf-8")
+    assert moved.endswith("# my note on the service\n") and '@app.get("/orders")' in moved
+    sample = (project / "events" / "get_order.json").read_text(encoding="utf-8")
+    assert "my-agent" in sample and '"/orders/8d3c3a5e' in sample
+    assert not (project / "src" / "items").exists() and not event.exists()
+    assert outcome.plan.conflicts == []

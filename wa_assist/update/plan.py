@@ -398,7 +398,10 @@ def plan_files(
     loaded: Loaded,
     theirs: Mapping[str, FileState],
     conflict: str = "inline",
+    moved: Mapping[str, str] | None = None,
 ) -> tuple[list[Change], list[Write]]:
+    """What happens to every file; ``moved`` maps paths the template is known to have moved (a changed
+    entity renames ``src/items/`` to ``src/orders/``) to their new place, followed whatever the content."""
     base_hash = {p: meta["sha256"] for p, meta in loaded.record.files.items()}
     base = loaded.base
     paths = sorted(set(base_hash) | set(theirs))
@@ -425,6 +428,10 @@ def plan_files(
     for old in (p for p in base_hash if p not in theirs):
         o, b = ours[old], base.get(old)
         if not isinstance(o, FileState) or b is None or o.digest == base_hash[old] or is_binary(o.data, b.data):
+            continue
+        known = (moved or {}).get(old)
+        if known in added and known not in renames.values():
+            renames[old] = known
             continue
         scored = [(similarity(b.data, theirs[n].data), n) for n in added if n not in renames.values()]
         scored = [s for s in scored if s[0] >= RENAME_SIMILARITY]
@@ -588,6 +595,19 @@ def render_theirs(answers: Mapping[str, Any], template: Path | None) -> dict[str
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _entity_moves(loaded: Loaded, computed: Computed) -> dict[str, str]:
+    """Old path -> new path of the generated files whose path names the entity, when the entity changed."""
+    from wa_assist.entity import FIELD, entity_of, renamed_path
+
+    before = computed.old_profile.values.get(FIELD) if computed.old_profile is not None else None
+    if before is None:
+        before = loaded.record.inputs.profile.get(FIELD)
+    old, new = entity_of(before), entity_of(computed.profile.values.get(FIELD))
+    if old == new:
+        return {}
+    return {p: renamed_path(p, old, new) for p in loaded.record.files if renamed_path(p, old, new) != p}
+
+
 def plan_update(
     project: Path | str,
     *,
@@ -623,7 +643,7 @@ def plan_update(
     theirs = render_theirs(computed.answers, src)
     kb_digest = knowledge_digest()
     record, base = build_record(theirs, computed.inputs, computed.result, src, kb_digest)
-    changes, writes = plan_files(project, loaded, theirs, conflict)
+    changes, writes = plan_files(project, loaded, theirs, conflict, _entity_moves(loaded, computed))
     record_writes = []
     for rel, data in record_files(record, base).items():  # base first, record last
         current = project / rel
