@@ -398,9 +398,9 @@ def plan_files(
     loaded: Loaded,
     theirs: Mapping[str, FileState],
     conflict: str = "inline",
-    moved: Mapping[str, str] | None = None,
+    known_moves: Mapping[str, str] | None = None,
 ) -> tuple[list[Change], list[Write]]:
-    """What happens to every file; ``moved`` maps paths the template is known to have moved (a changed
+    """What happens to every file; ``known_moves`` maps paths the template is known to have moved (a changed
     entity renames ``src/items/`` to ``src/orders/``) to their new place, followed whatever the content."""
     base_hash = {p: meta["sha256"] for p, meta in loaded.record.files.items()}
     base = loaded.base
@@ -429,7 +429,7 @@ def plan_files(
         o, b = ours[old], base.get(old)
         if not isinstance(o, FileState) or b is None or o.digest == base_hash[old] or is_binary(o.data, b.data):
             continue
-        known = (moved or {}).get(old)
+        known = (known_moves or {}).get(old)
         if known in added and known not in renames.values():
             renames[old] = known
             continue
