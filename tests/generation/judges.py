@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 _BIN = Path(sys.executable).parent
 _LOCAL_URI_KEYS = {
     "AWS::Serverless::Function": ["CodeUri"],
@@ -383,8 +385,24 @@ class JudgeSuite:
 
     def test_zizmor_finds_nothing_in_the_pipeline(self, projects):
         workflows = [p / ".github" / "workflows" / "pipeline.yaml" for p in projects.values()]
-        assert all(w.is_file() for w in workflows)
-        assert zizmor(workflows) == []
+        dependabot = [p / ".github" / "dependabot.yml" for p in projects.values()]
+        assert all(w.is_file() for w in [*workflows, *dependabot])
+        assert zizmor([*workflows, *dependabot]) == []
+
+    def test_dependabot_watches_every_requirements_file_and_the_actions(self, projects):
+        import fnmatch
+
+        unwatched = []
+        for name, p in projects.items():
+            config = yaml.safe_load((p / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+            ecosystems = {u["package-ecosystem"]: u.get("directories", [u.get("directory")]) for u in config["updates"]}
+            assert "github-actions" in ecosystems, name
+            for req in (r for r in p.rglob("requirements*.txt") if ".aws-sam" not in r.parts):
+                folder = "/" + req.parent.relative_to(p).as_posix().strip(".")
+                folder = folder.rstrip("/") or "/"
+                if not any(fnmatch.fnmatchcase(folder, d) for d in ecosystems.get("pip", [])):
+                    unwatched.append(f"{name}: {req.relative_to(p).as_posix()}")
+        assert unwatched == []
 
     def test_the_pipeline_smoke_tests_every_project_it_deploys(self, projects):
         missing = [
