@@ -1,6 +1,7 @@
 """A small on-disk cache of parsed knowledge, keyed by a fingerprint of its sources.
 
-Light on imports on purpose: a cached search must start fast.
+Light on imports on purpose: a cached search must start fast, so reading needs only ``os`` and
+``pickle`` (``tempfile`` and ``pathlib`` are imported when a cache is written).
 """
 
 from __future__ import annotations
@@ -8,22 +9,20 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from wa_assist.paths import cache_dir
+from wa_assist.paths import cache_folder
 
 
-def _cache_file(stem: str, key: str) -> Path:
-    return cache_dir() / f"{stem}-{key}.pickle"
+def _cache_file(stem: str, key: str) -> str:
+    return os.path.join(cache_folder(), f"{stem}-{key}.pickle")
 
 
 def read_cache(stem: str, key: str) -> Any | None:
     """The cached object for ``key``, or None when absent or unreadable."""
-    # Unpickling the index makes tens of thousands of small containers; the collector would walk them
-    # again and again while they are being made (measured: 20 ms against 5 ms for the search index in
-    # a fresh process), and none of them can be garbage yet. So it pauses for the load only.
+    # Unpickling the index makes thousands of small containers; the collector would walk them
+    # again and again while they are being made, and none of them can be garbage yet. So it pauses
+    # for the load only.
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -38,8 +37,11 @@ def read_cache(stem: str, key: str) -> Any | None:
 
 def write_cache(stem: str, key: str, value: Any) -> None:
     """Store ``value`` atomically and drop older caches of the same kind; failures are ignored."""
-    folder = cache_dir()
-    target = _cache_file(stem, key)
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(cache_folder())
+    target = Path(_cache_file(stem, key))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=".tmp")

@@ -23,6 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.installed import as_installed
+
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "examples" / "orders-api.yaml"
 
@@ -42,7 +45,7 @@ def main() -> int:
     parser.add_argument("--sam", default=shutil.which("sam"), help="path of the SAM CLI (default: sam on PATH)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-new-"))
-    env = {**os.environ, "WA_ASSIST_CACHE_DIR": str(work / "cache"), "SAM_CLI_TELEMETRY": "0"}
+    env = as_installed({**os.environ, "WA_ASSIST_CACHE_DIR": str(work / "cache"), "SAM_CLI_TELEMETRY": "0"})
     wa_bin = shutil.which("wa-assist", path=str(Path(sys.executable).parent)) or shutil.which("wa-assist")
     new_cmd = [wa_bin] if wa_bin else [sys.executable, "-m", "wa_assist"]
     try:

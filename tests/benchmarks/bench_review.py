@@ -24,6 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.installed import as_installed
+
 ROOT = Path(__file__).resolve().parents[2]
 REALISTIC = ROOT / "tests" / "review" / "fixtures" / "realistic"
 TEMPLATES = sorted([*REALISTIC.glob("*.yaml"), *REALISTIC.glob("*.json"), REALISTIC / "stock-trader" / "template.yaml"])
@@ -94,7 +97,7 @@ def main() -> None:
     parser.add_argument("--cfnlint-runs", type=int, default=10)
     args = parser.parse_args()
     cache = tempfile.mkdtemp(prefix="wa-assist-bench-")
-    env = {**os.environ, "WA_ASSIST_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)}
+    env = as_installed({**os.environ, "WA_ASSIST_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)})
     env.pop("WA_ASSIST_KNOWLEDGE", None)
     folder = Path(tempfile.mkdtemp(prefix="wa-assist-bench-templates-"))
     try:

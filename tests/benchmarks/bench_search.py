@@ -21,6 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.installed import as_installed
+
 QUERIES = [
     "dead letter queue",
     "idempotncy",
@@ -54,7 +57,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=10_000)
     args = parser.parse_args()
     cache = tempfile.mkdtemp(prefix="wa-assist-bench-")
-    env = {**os.environ, "WA_ASSIST_CACHE_DIR": cache}
+    env = as_installed({**os.environ, "WA_ASSIST_CACHE_DIR": cache})
     env.pop("WA_ASSIST_KNOWLEDGE", None)
     try:
         exe = shutil.which("wa-assist") or ""

@@ -29,6 +29,10 @@ import sys
 import tempfile
 import termios
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.installed import as_installed
 
 # terminal control sequences (CSI, OSC, DCS and the short ESC forms), removed before looking for text
 ESCAPES = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")
@@ -105,7 +109,9 @@ def main() -> None:
     cache = tempfile.mkdtemp(prefix="wa-assist-bench-")
     os.environ["WA_ASSIST_CACHE_DIR"] = cache
     os.environ.pop("WA_ASSIST_KNOWLEDGE", None)
-    env = {**os.environ, "WA_ASSIST_EXIT_WHEN_READY": "1", "TERM": os.environ.get("TERM", "xterm-256color")}
+    env = as_installed(
+        {**os.environ, "WA_ASSIST_EXIT_WHEN_READY": "1", "TERM": os.environ.get("TERM", "xterm-256color")}
+    )
 
     app_cmd = [sys.executable, "-m", "wa_assist"]
     base_cmd = [sys.executable, "-c", "import textual.app"]

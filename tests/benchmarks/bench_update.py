@@ -20,6 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.installed import as_installed
+
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "examples" / "orders-api.yaml"
 CHANGES = ["--set", "auth=cognito", "--set", "multi_step=true", "--set", "traffic=steady"]
@@ -51,7 +54,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-update-"))
-    env = {**os.environ, "WA_ASSIST_CACHE_DIR": str(work / "cache")}
+    env = as_installed({**os.environ, "WA_ASSIST_CACHE_DIR": str(work / "cache")})
     cli = [sys.executable, "-m", "wa_assist"]
     new = [*cli, "new"]
     try:

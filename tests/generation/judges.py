@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 _BIN = Path(sys.executable).parent
 _LOCAL_URI_KEYS = {
     "AWS::Serverless::Function": ["CodeUri"],
@@ -235,18 +237,25 @@ def python_for(runtime: str) -> Path | None:
     return None
 
 
-def sam_build(project: Path, sam: Path, work: Path) -> subprocess.CompletedProcess[str]:
-    """`sam build` without a container, as the generated pipeline runs it, on a copy of the project
-    whose requirements files are emptied: the build then needs no package index (the functions' own
-    dependencies are installed by pip in CI, from wheels for the functions' architecture)."""
+def sam_build(
+    project: Path, sam: Path, work: Path, *, with_requirements: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`sam build` without a container, as the generated pipeline runs it, on a copy of the project.
+
+    By default its requirements files are emptied, so the build needs no package index and proves the
+    template, the code layout and the runtime. With ``with_requirements`` they are kept: pip then
+    fetches wheels for the functions' architecture (arm64 on this x86 machine, as on the pipeline's
+    runner), which proves each dependency resolves for it.
+    """
     import shutil
 
     runtime = answers_of(project)["runtime"]
     copy_dir = work / project.name
     shutil.rmtree(copy_dir, ignore_errors=True)
     shutil.copytree(project, copy_dir, ignore=shutil.ignore_patterns(".aws-sam", "__pycache__"))
-    for requirements in copy_dir.glob("src/*/requirements.txt"):
-        requirements.write_text("", encoding="utf-8")
+    if not with_requirements:
+        for requirements in copy_dir.glob("src/*/requirements.txt"):
+            requirements.write_text("", encoding="utf-8")
     interpreter = python_for(runtime)
     if interpreter is None:
         return subprocess.CompletedProcess([], 1, "", f"no {runtime} interpreter on PATH or in pyenv")
@@ -383,8 +392,24 @@ class JudgeSuite:
 
     def test_zizmor_finds_nothing_in_the_pipeline(self, projects):
         workflows = [p / ".github" / "workflows" / "pipeline.yaml" for p in projects.values()]
-        assert all(w.is_file() for w in workflows)
-        assert zizmor(workflows) == []
+        dependabot = [p / ".github" / "dependabot.yml" for p in projects.values()]
+        assert all(w.is_file() for w in [*workflows, *dependabot])
+        assert zizmor([*workflows, *dependabot]) == []
+
+    def test_dependabot_watches_every_requirements_file_and_the_actions(self, projects):
+        import fnmatch
+
+        unwatched = []
+        for name, p in projects.items():
+            config = yaml.safe_load((p / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+            ecosystems = {u["package-ecosystem"]: u.get("directories", [u.get("directory")]) for u in config["updates"]}
+            assert "github-actions" in ecosystems, name
+            for req in (r for r in p.rglob("requirements*.txt") if ".aws-sam" not in r.parts):
+                folder = "/" + req.parent.relative_to(p).as_posix().strip(".")
+                folder = folder.rstrip("/") or "/"
+                if not any(fnmatch.fnmatchcase(folder, d) for d in ecosystems.get("pip", [])):
+                    unwatched.append(f"{name}: {req.relative_to(p).as_posix()}")
+        assert unwatched == []
 
     def test_the_pipeline_smoke_tests_every_project_it_deploys(self, projects):
         missing = [
@@ -409,6 +434,29 @@ class JudgeSuite:
             results = dict(zip(projects, pool.map(lambda p: sam_build(p, sam, work), projects.values())))
         failed = {name: (r.stdout[-1500:] + r.stderr[-1500:]) for name, r in results.items() if r.returncode != 0}
         assert failed == {}
+
+    def test_sam_build_installs_every_requirements_set_for_its_architecture(self, projects, tmp_path_factory):
+        """One real build per distinct (runtime, architecture, requirements) among the projects: the
+        dependencies must resolve to wheels for the functions' architecture, as `sam build` needs."""
+        import pytest
+
+        venv = Path(os.environ.get("WA_ASSIST_SAM_VENV", Path.home() / ".cache" / "wa-assist" / "sam-cli-venv"))
+        sam = sam_cli(venv)
+        if sam is None:
+            pytest.skip(f"aws-sam-cli could not be installed into {venv}")
+        chosen: dict[tuple[str, str, str], str] = {}
+        for name, p in projects.items():
+            answers = answers_of(p)
+            for req in sorted(p.glob("src/*/requirements.txt")):
+                key = (answers["runtime"], answers["architecture"], req.read_text(encoding="utf-8"))
+                chosen.setdefault(key, name)
+        work = tmp_path_factory.mktemp("sam-build-deps")
+        failed = {}
+        for name in dict.fromkeys(chosen.values()):
+            result = sam_build(projects[name], sam, work, with_requirements=True)
+            if result.returncode != 0:
+                failed[name] = result.stdout[-1500:] + result.stderr[-1500:]
+        assert chosen and failed == {}
 
     def test_review_with_the_profile_finds_nothing_the_engine_does_not_explain(self, projects, request, tmp_path):
         problems = review_failures(projects, request.module.PROFILES, tmp_path / "review-profiles")

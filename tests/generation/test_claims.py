@@ -43,8 +43,6 @@ NOT_YET_PROVED = {
     "rel-protect-non-scalable-resources[1]",
     "rel-duplicate-events-idempotency[0]",
     "rel-duplicate-events-idempotency[6]",
-    "svc-cognito-user-pools[1]",  # MFA ON for sensitive data
-    "svc-cognito-user-pools[2]",  # invited sign-up only
     "rel-orchestrate-long-running[1]",
     "rel-burst-scaling[1]",
     "sec-api-endpoint-type[0]",

@@ -25,6 +25,7 @@ PROFILES: dict[str, dict] = {
         "auth": "cognito",
         "traffic": "spiky",
         "deployment": "canary",
+        "p99_latency_ms": 800,  # SnapStart on the API functions
     },
     "rest-iam-steady-linear-sensitive-query": {
         "scenario": "rest-api",

@@ -33,6 +33,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     "stream": {"scenario": "stream-processing", "access_patterns": ["time-series"], "consumers": 3},
     "events": {"scenario": "event-driven", "invocation": "async"},
     "alexa": {"scenario": "alexa-skill"},
+    "rest-snapstart": {"scenario": "rest-api", "p99_latency_ms": 800},
     # variants
     "rest-sensitive-canary": {
         "scenario": "rest-api",

@@ -80,7 +80,8 @@ def test_api_key_only_protection_is_high_where_checkov_passes_it():
 def test_short_form_intrinsics_and_conditions_parse():
     report = review_paths([REALISTIC / "http-api-cognito.yaml"])
     assert report.errors == []
-    assert {c for c, _ in _checks(report)} == {"WA9002", "WA9007"}  # only the public health route, code signing
+    # the public health route, code signing, and a user pool with optional MFA that anyone may join
+    assert {c for c, _ in _checks(report)} == {"WA9002", "WA9007", "WA9050", "WA9051"}
     assert next(f for f in report.findings if f.check == "WA9002").message.startswith("Route GET /health")
 
 

@@ -38,6 +38,6 @@ def detection(check_id: str) -> Callable[[Detection], Detection]:
 
 def load_detections() -> dict[str, Detection]:
     """Every registered detection (importing the check modules registers them)."""
-    from wa_assist.review.checks import api, data, functions, messaging, workflows  # noqa: F401
+    from wa_assist.review.checks import api, data, functions, identity, messaging, workflows  # noqa: F401
 
     return DETECTIONS

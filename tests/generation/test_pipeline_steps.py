@@ -1,0 +1,91 @@
+"""Steps of the generated pipeline that do more than call a tool, run here against a stand-in ``aws``.
+
+The stand-in is a shell script on PATH that answers the few AWS CLI calls a step makes from canned
+replies and records every call, so the step's own logic (which versions it deletes) is what is tested.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.generation.answers import default_answers
+from wa_assist.scaffold import render
+
+FAKE_AWS = r"""#!/usr/bin/env bash
+printf '%s\n' "$*" >> "$AWS_CALLS"
+case "$1 $2" in
+  "cloudformation describe-stack-resource") echo "svc-$6-XYZ" ;;
+  "lambda get-alias") echo "$LIVE" ;;
+  "lambda list-versions-by-function") printf '%s' "$VERSIONS" ;;
+  "lambda delete-function") ;;
+  *) echo "unexpected call: $*" >&2; exit 9 ;;
+esac
+"""
+
+STEP = "Delete SnapStart versions older than the previous release"
+
+
+def _steps(project: Path, name: str) -> list[dict]:
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "pipeline.yaml").read_text(encoding="utf-8"))
+    return [s for job in workflow["jobs"].values() for s in job["steps"] if s.get("name") == name]
+
+
+@pytest.fixture(scope="module")
+def snapstart_project(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("snap") / "svc"
+    render(dest, default_answers(function_settings={"api": {"cold_start": "snapstart", "memory_mb": 1024}}))
+    return dest
+
+
+def _run(step: dict, tmp_path: Path, live: str, versions: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    if shutil.which("bash") is None:
+        pytest.skip("the pipeline's steps run in bash")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    aws = bin_dir / "aws"
+    aws.write_text(FAKE_AWS, encoding="utf-8")
+    aws.chmod(aws.stat().st_mode | stat.S_IEXEC)
+    calls = tmp_path / "calls.txt"
+    calls.write_text("", encoding="utf-8")
+    env = {
+        **os.environ,
+        **step.get("env", {}),
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "AWS_CALLS": str(calls),
+        "LIVE": live,
+        "VERSIONS": versions,
+    }
+    proc = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, capture_output=True, text=True, check=False)
+    return proc, calls.read_text(encoding="utf-8").splitlines()
+
+
+def test_snapstart_versions_older_than_the_previous_release_are_deleted(snapstart_project, tmp_path):
+    steps = _steps(snapstart_project, STEP)
+    assert len(steps) == 2  # after the dev and the prod deployment
+    proc, calls = _run(steps[0], tmp_path, live="7", versions="1\t2\t3\t5\t7")
+    assert proc.returncode == 0, proc.stderr
+    deleted = [c.split("--qualifier ")[1] for c in calls if c.startswith("lambda delete-function")]
+    assert deleted == ["1", "2", "3"]  # 5 (the previous release) and 7 (live) stay
+    listing = next(c for c in calls if c.startswith("lambda list-versions-by-function"))
+    assert "Versions[?Version!='$LATEST'].Version" in listing  # $LATEST reaches the CLI unexpanded
+    assert any("--logical-resource-id ItemsFunction" in c for c in calls)
+
+
+@pytest.mark.parametrize("versions", ["7", "6\t7"])
+def test_a_first_or_second_release_keeps_every_version(snapstart_project, tmp_path, versions):
+    proc, calls = _run(_steps(snapstart_project, STEP)[0], tmp_path, live="7", versions=versions)
+    assert proc.returncode == 0, proc.stderr
+    assert not [c for c in calls if c.startswith("lambda delete-function")]
+
+
+def test_functions_without_snapstart_get_no_such_step(tmp_path):
+    dest = tmp_path / "svc"
+    render(dest, default_answers(function_settings={"api": {"cold_start": "none"}}))
+    assert _steps(dest, STEP) == []
