@@ -163,3 +163,14 @@ def test_every_form_is_a_placeholder_the_knowledge_base_may_use():
     from wa_assist.entity import FORM_NAMES
 
     assert set(Entity("order", "orders").forms) == set(FORM_NAMES)
+
+
+def test_new_refuses_a_noun_the_code_cannot_carry_in_one_line_and_writes_nothing(tmp_path):
+    from tests.helpers import run_cli
+
+    dest = tmp_path / "svc"
+    proc = run_cli("new", str(dest), "--set", "entity=query")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0
+    assert "key 'entity': bad value 'query'" in proc.stderr and "allowed:" in proc.stderr
+    assert not dest.exists()
