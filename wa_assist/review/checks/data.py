@@ -53,9 +53,13 @@ def _master_secret_refs(value: Any, databases: set[str], secrets: dict[str, str]
         if isinstance(item, dict):
             getatt = item.get("Fn::GetAtt")
             getatt = getatt.split(".", 1) if isinstance(getatt, str) else getatt
-            if isinstance(getatt, list) and len(getatt) == 2 and getatt[0] in databases:
-                if str(getatt[1]).startswith("MasterUserSecret"):
-                    return str(getatt[0])
+            if (
+                isinstance(getatt, list)
+                and len(getatt) == 2
+                and getatt[0] in databases
+                and str(getatt[1]).startswith("MasterUserSecret")
+            ):
+                return str(getatt[0])
             pattern = item.get("Fn::Sub")
             pattern = pattern[0] if isinstance(pattern, list) and pattern else pattern
             for db in re.findall(r"\$\{([A-Za-z0-9]+)\.MasterUserSecret", pattern if isinstance(pattern, str) else ""):
