@@ -414,10 +414,11 @@ def _update(p: argparse.ArgumentParser) -> None:
     "wa_assist.commands.update:diff",
     "your changes to a generated project, as a unified diff",
     "Show what you changed in a generated project against its pristine render (recorded in .wa-assist/).",
-    ["wa-assist diff orders-api", "wa-assist diff | less"],
+    ["wa-assist diff orders-api", "wa-assist diff --stat", "wa-assist diff | less"],
 )
 def _diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", nargs="?", default=".", help="the project folder (default: the current folder)")
+    p.add_argument("--stat", action="store_true", help="a line per changed file with its added and removed lines")
 
 
 @command(

@@ -71,6 +71,8 @@ def recommendation_answer(rec: Any) -> dict[str, Any]:
         "pillars": [str(_plain(p)) for p in (_get(rec, "pillars") or [])],
         "priority": str(_plain(_get(rec, "priority", "")) or ""),
         "reasons": [str(r) for r in (_get(rec, "reasons") or [])],
+        # how to apply it, from the knowledge base (what RECOMMENDATIONS.md's "documented" places point at)
+        "steps": [str(s) for s in (_get(rec, "steps") or _get(_get(rec, "entry"), "steps") or [])],
         "implemented_in": [
             {
                 "where": str(_get(i, "where", "")),

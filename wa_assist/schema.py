@@ -110,6 +110,11 @@ class Implementation(Strict):
         description="The template check that proves the claim in a generated project (a `checks:` id); "
         "a claim without one is documented only.",
     )
+    contains: list[Annotated[str, StringConstraints(min_length=3)]] = Field(
+        default_factory=list,
+        description="Text every file `where` names must contain in a generated project, so the quality "
+        "gates prove a claim on a document or on code that no template check reads.",
+    )
 
 
 class CostCase(Strict):

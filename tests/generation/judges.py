@@ -270,6 +270,14 @@ def sam_build(
 
 # ---------------------------------------------------------------------------- the judges as tests
 
+ERROR_METRICS = {"Errors", "5XXError", "5xx"}  # Lambda, REST and GraphQL APIs, HTTP APIs
+
+
+def get(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
 
 def lint_failures(templates: Sequence[Path]) -> dict[str, list[str]]:
     """cfn-lint findings of every template that has some (empty when all are clean)."""
@@ -410,6 +418,23 @@ class JudgeSuite:
                 if not any(fnmatch.fnmatchcase(folder, d) for d in ecosystems.get("pip", [])):
                     unwatched.append(f"{name}: {req.relative_to(p).as_posix()}")
         assert unwatched == []
+
+    def test_error_alarms_fire_on_an_error_rate_not_on_one_error(self, projects):
+        """A function's or an API's error alarm pages on a share of failing calls (metric math over the
+        errors and the calls), never on a single error in a minute."""
+        from wa_assist.review.template import load
+
+        single = []
+        for name, p in projects.items():
+            for r in load(p / "template.yaml").of_type("AWS::CloudWatch::Alarm"):
+                metrics = [get(m, "MetricStat", "Metric", "MetricName") for m in r.props.get("Metrics", [])]
+                if r.props.get("MetricName") in ERROR_METRICS:
+                    single.append(f"{name}: {r.id} alarms on {r.props['MetricName']} alone")
+                elif any(m in ERROR_METRICS for m in metrics):
+                    expression = " ".join(str(m.get("Expression", "")) for m in r.props["Metrics"])
+                    if "IF(" not in expression or "/" not in expression:
+                        single.append(f"{name}: {r.id} has no rate expression over {metrics}")
+        assert single == []
 
     def test_the_pipeline_smoke_tests_every_project_it_deploys(self, projects):
         missing = [

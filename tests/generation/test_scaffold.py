@@ -235,3 +235,24 @@ def test_full_text_search_over_the_relational_store_is_indexed_from_the_write_pa
     assert "StreamViewType" not in template  # no DynamoDB item table to stream from
     assert "self.index.changed(" in (project / "src" / "items" / "app.py").read_text(encoding="utf-8")
     assert not leftovers(tmp_path)
+
+
+@pytest.mark.parametrize("relational", ["rds-proxy", "data-api"])
+def test_relational_requests_use_the_application_role_and_migrations_run_before_traffic(tmp_path, relational):
+    from wa_assist.review import review_paths
+
+    answers = default_answers({"scenario": "rest-api"}, {"relational": relational})
+    project = render(tmp_path / "rel", answers).dest
+    template = (project / "template.yaml").read_text(encoding="utf-8")
+    # A custom resource runs the migrations; the request functions wait for it (they read its SchemaVersion).
+    assert "Type: Custom::DatabaseMigration" in template
+    assert "DB_SCHEMA_VERSION: !GetAtt DatabaseMigration.SchemaVersion" in template
+    assert (project / "src" / "migrations" / "app.py").is_file()
+    assert "migrate" not in (project / ".github" / "workflows" / "pipeline.yaml").read_text(encoding="utf-8")
+    assert '"action") == "migrate"' not in (project / "src" / "items" / "app.py").read_text(encoding="utf-8")
+    # No request function can use the master credentials (WA9041), and the review holds nothing else
+    # against the migration function.
+    report = review_paths([project / "template.yaml"])
+    assert not [f for f in report.findings if f.check == "WA9041"]
+    assert not [f for f in report.findings if f.resource == "DatabaseMigrationFunction" and f.severity != "low"]
+    assert "The database" in (project / "README.md").read_text(encoding="utf-8")

@@ -186,6 +186,52 @@ def test_every_where_names_a_file_of_the_project(rendered):
     assert wrong == []
 
 
+DOCUMENTS = (
+    "README.md",
+    "samconfig.toml",
+    "RECOMMENDATIONS.md",
+    ".github/workflows/pipeline.yaml",
+    ".github/dependabot.yml",
+)
+
+
+def test_every_claim_on_a_document_says_what_the_document_contains(kb):
+    """A document can claim anything; what it must contain is data next to the claim, checked below."""
+    bare = [
+        f"{e.id}: {impl.where}: {impl.what}"
+        for e in kb.entries.values()
+        if e.advice
+        for impl in e.advice.implemented_in
+        if impl.where in DOCUMENTS and not impl.contains
+    ]
+    assert bare == []
+
+
+def _without_claims(text: str) -> str:
+    """RECOMMENDATIONS.md without its "Where this project implements it" lines, which repeat each claim."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("- `"))
+
+
+def test_every_file_a_claim_names_contains_what_the_claim_says(kb, rendered):
+    missing, checked = [], set()
+    for name, (dest, answers) in rendered.items():
+        for rec in answers["recommendations"]:
+            entry = kb.get(rec["id"])
+            for claim in rec["implemented_in"]:
+                impl = next(
+                    i for i in entry.advice.implemented_in if (i.where, i.what) == (claim["where"], claim["what"])
+                )
+                if impl.contains:
+                    checked.add((entry.id, impl.where, impl.what))
+                for path in matches(dest, impl.where) if impl.contains else []:
+                    text = path.read_text(encoding="utf-8")
+                    text = _without_claims(text) if path.name == "RECOMMENDATIONS.md" else text
+                    missing += [
+                        f"{name}: {rec['id']}: {impl.where} lacks {c!r}" for c in impl.contains if c not in text
+                    ]
+    assert missing == []
+
+
 def test_resource_types_named_in_template_claims_exist(rendered):
     wrong = []
     for name, (dest, answers) in rendered.items():

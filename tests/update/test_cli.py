@@ -70,12 +70,19 @@ def test_diff_shows_your_changes_against_the_pristine_render(project):
     (project / "README.md").write_text(
         (project / "README.md").read_text(encoding="utf-8") + "my line\n", encoding="utf-8"
     )
+    ini_lines = len((project / "pytest.ini").read_text(encoding="utf-8").splitlines())
     (project / "pytest.ini").unlink()
     proc = run_cli("diff", str(project))
     assert proc.returncode == 0, proc.stderr
     assert "--- a/README.md\n+++ b/README.md\n" in proc.stdout and "+my line\n" in proc.stdout
     assert "--- a/pytest.ini\n+++ /dev/null\n" in proc.stdout and "-[pytest]\n" in proc.stdout
     assert "template.yaml" not in proc.stdout
+    proc = run_cli("diff", str(project), "--stat")
+    assert proc.returncode == 0, proc.stderr
+    rows = proc.stdout.splitlines()
+    assert [r.split("|")[0].strip() for r in rows[:-1]] == ["README.md", "pytest.ini"]
+    assert rows[0].endswith("| +1 -0") and rows[1].endswith(f"| +0 -{ini_lines}")
+    assert rows[-1] == f" 2 files changed, 1 insertions(+), {ini_lines} deletions(-)"
 
 
 def test_check_exit_statuses(project):

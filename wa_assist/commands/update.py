@@ -187,5 +187,5 @@ def check(args: Any) -> int:
 def diff(args: Any) -> int:
     from wa_assist.update.run import diff_project
 
-    sys.stdout.write(diff_project(getattr(args, "project", None)))
+    sys.stdout.write(diff_project(getattr(args, "project", None), stat=getattr(args, "stat", False)))
     return 0

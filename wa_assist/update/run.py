@@ -275,11 +275,13 @@ def check_project(
 # ---------------------------------------------------------------------------- diff
 
 
-def diff_project(project: Path | str | None = None) -> str:
-    """The user's changes to the generated files, against the pristine render, as a unified diff."""
+def diff_project(project: Path | str | None = None, *, stat: bool = False) -> str:
+    """The user's changes to the generated files, against the pristine render, as a unified diff; with
+    ``stat``, a line per changed file with its added and removed lines, and their totals (as git's)."""
     root = _project(project)
     loaded = load_record(root)
     out: list[str] = []
+    counts: list[tuple[str, int, int] | tuple[str, None, None]] = []
     for rel in sorted(loaded.record.files):
         base = loaded.base.get(rel)
         path = root / rel
@@ -287,8 +289,25 @@ def diff_project(project: Path | str | None = None) -> str:
         if base is None:
             if mine is None or sha256(mine) != loaded.record.files[rel]["sha256"]:
                 out.append(f"# {rel}: changed; no pristine copy to compare with ({RECORD_DIR}/ is damaged)\n")
+                counts.append((rel, None, None))
             continue
         text = unified(base.data, mine, f"a/{rel}", f"b/{rel}")
         if text:
             out.append(text)
-    return "".join(out)
+            lines = text.splitlines()[2:]  # past the --- and +++ headers
+            counts.append((rel, sum(x.startswith("+") for x in lines), sum(x.startswith("-") for x in lines)))
+    return _stat(counts) if stat else "".join(out)
+
+
+def _stat(counts: list[tuple[str, int, int] | tuple[str, None, None]]) -> str:
+    if not counts:
+        return ""
+    width = max(len(rel) for rel, _, _ in counts)
+    rows = []
+    for rel, added, removed in counts:
+        change = "changed (no pristine copy)" if added is None or removed is None else f"+{added} -{removed}"
+        rows.append(f" {rel:<{width}} | {change}\n")
+    added_total = sum(a or 0 for _, a, _ in counts)
+    removed_total = sum(r or 0 for _, _, r in counts)
+    files = f"{len(counts)} file{'s' if len(counts) != 1 else ''} changed"
+    return "".join(rows) + f" {files}, {added_total} insertions(+), {removed_total} deletions(-)\n"

@@ -248,12 +248,15 @@ __all__ = ["Hit", "ref_id"]
 
 
 def deployment_hooks(t: Template) -> set[str]:
-    """Functions CodeDeploy runs as PreTraffic or PostTraffic hooks of another function's deployment.
+    """Functions that only run as part of a deployment: CodeDeploy's PreTraffic or PostTraffic hooks of
+    another function's deployment, and the functions behind CloudFormation custom resources.
 
     A hook tests the new version before or after traffic moves: it invokes that version by design, it is
     invoked by CodeDeploy only during a deployment (a failure fails and rolls back the deployment, which
     CodeDeploy and CloudFormation report), and it cannot itself be deployed gradually (CodeDeploy calls it
-    by name, and SAM does not allow hooks on a hook)."""
+    by name, and SAM does not allow hooks on a hook). A custom resource's function (its ``ServiceToken``,
+    such as a schema migration) is called by CloudFormation once per stack operation, and its failure
+    fails that operation, which CloudFormation reports and rolls back."""
     hooks: set[str] = set()
     for fn in t.of_type("AWS::Serverless::Function"):
         found = get(fn.props, "DeploymentPreference", "Hooks")
@@ -262,4 +265,9 @@ def deployment_hooks(t: Template) -> set[str]:
                 target = ref_id(found.get(key))
                 if target:
                     hooks.add(target)
+    for resource in t.resources.values():
+        if resource.type == "AWS::CloudFormation::CustomResource" or resource.type.startswith("Custom::"):
+            token = ref_id(resource.props.get("ServiceToken"))
+            if token:  # `!GetAtt Fn.Arn`, or `!Ref Fn.Alias` for the alias SAM publishes
+                hooks.add(token.split(".", 1)[0])
     return hooks

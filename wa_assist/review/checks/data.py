@@ -1,13 +1,15 @@
-"""Checks of DynamoDB tables: capacity and expiry."""
+"""Checks of data stores: DynamoDB capacity and expiry, who holds a relational database's master credentials."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from wa_assist.review.checks.common import at
+from wa_assist.review.checks.common import FUNCTIONS, actions, at, deployment_hooks, env_vars, expanded_statements
 from wa_assist.review.registry import Hit, detection
-from wa_assist.review.template import Template, get, refs_in
+from wa_assist.review.template import Resource, Template, as_list, get, refs_in
 
 
 @detection("WA9030")
@@ -36,3 +38,92 @@ def ephemeral_ttl(t: Template) -> Iterator[Hit]:
             continue
         if get(table.props, "TimeToLiveSpecification", "Enabled") is not True:
             yield at(table, kind=_EPHEMERAL.search(label).group(1).lower())  # type: ignore[union-attr]
+
+
+_DATABASES = ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance")
+_RESOLVED_SECRET = re.compile(r"\{\{resolve:secretsmanager:\$\{([A-Za-z0-9]+)")
+
+
+def _master_secret_refs(value: Any, databases: set[str], secrets: dict[str, str]) -> str | None:
+    """The database whose master secret ``value`` names: RDS's managed one (``!GetAtt Db.MasterUserSecret``)
+    or the secret resource its ``MasterUserPassword`` resolves."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            getatt = item.get("Fn::GetAtt")
+            getatt = getatt.split(".", 1) if isinstance(getatt, str) else getatt
+            if (
+                isinstance(getatt, list)
+                and len(getatt) == 2
+                and getatt[0] in databases
+                and str(getatt[1]).startswith("MasterUserSecret")
+            ):
+                return str(getatt[0])
+            pattern = item.get("Fn::Sub")
+            pattern = pattern[0] if isinstance(pattern, list) and pattern else pattern
+            for db in re.findall(r"\$\{([A-Za-z0-9]+)\.MasterUserSecret", pattern if isinstance(pattern, str) else ""):
+                if db in databases:
+                    return str(db)
+            named = refs_in(item) & secrets.keys() if item.keys() & {"Ref", "Fn::GetAtt", "Fn::Sub"} else set()
+            if named:
+                return secrets[min(named)]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _master_secrets(t: Template) -> dict[str, str]:
+    """Secret resources that hold a database's master password (secret id -> database id)."""
+    found = {}
+    for db in t.of_type(*_DATABASES):
+        password = db.props.get("MasterUserPassword")
+        pattern = get(password, "Fn::Sub")
+        pattern = pattern[0] if isinstance(pattern, list) and pattern else pattern
+        for secret in _RESOLVED_SECRET.findall(pattern if isinstance(pattern, str) else ""):
+            found[secret.split(".", 1)[0]] = db.id
+    return found
+
+
+def _master_use(t: Template, fn: Resource) -> tuple[tuple[Any, ...], str, str] | None:
+    """Where ``fn`` gets a database's master credentials: (property path, database, how)."""
+    databases = {db.id for db in t.of_type(*_DATABASES)}
+    secrets = _master_secrets(t)
+    for name, value in env_vars(fn).items():
+        db = _master_secret_refs(value, databases, secrets)
+        if db:
+            return ("Environment", "Variables", name), db, f"its secret in environment variable {name}"
+    masters = {
+        str(db.props["MasterUsername"]): db.id
+        for db in t.of_type(*_DATABASES)
+        if isinstance(db.props.get("MasterUsername"), str)
+    }
+    statements, _ = expanded_statements(fn)
+    for statement in statements:
+        if statement.get("Effect", "Allow") != "Allow":
+            continue
+        granted = [a.lower() for a in actions(statement)]
+        resources = as_list(statement.get("Resource"))
+        if any(a in ("secretsmanager:getsecretvalue", "secretsmanager:*", "*") for a in granted):
+            db = _master_secret_refs(resources, databases, secrets)
+            if db:
+                return ("Policies",), db, "read access to its secret"
+        if any(a in ("rds-db:connect", "rds-db:*", "*") for a in granted):
+            text = json.dumps(resources, default=str)
+            for user, db in masters.items():
+                if re.search(rf"dbuser:[^\"]*/{re.escape(user)}\"", text):
+                    return ("Policies",), db, f"rds-db:connect as the master user {user}"
+    return None
+
+
+@detection("WA9041")
+def master_credentials(t: Template) -> Iterator[Hit]:
+    hooks = deployment_hooks(t)  # a custom resource (schema migrations) is where the master user belongs
+    for fn in t.of_type(*FUNCTIONS):
+        if fn.id in hooks:
+            continue
+        use = _master_use(t, fn)
+        if use:
+            keys, db, how = use
+            yield at(fn, *keys, database=db, how=how)
