@@ -4,7 +4,9 @@ The REST API with per-user data, query access (a secondary index), idempotency a
 application over Aurora with search, and the GraphQL backend render with entity ``order``; the
 mobile backend with the irregular ``person/people``. Their code, tests, sample events, template and
 docs are searched for the word item on word boundaries and for identifiers built on it, except the
-AWS API's own names (DynamoDB's ``Item=``, ``GetItem``, Lambda's ``batchItemFailures``, ...).
+AWS API's own names (DynamoDB's ``Item=``, ``GetItem``, Lambda's ``batchItemFailures``, ...). In
+RECOMMENDATIONS.md the places (``- `file`: what``) name the project; the guidance's own steps speak of
+DynamoDB items in general, as the service does.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def leftovers(project: Path) -> list[str]:
         if WORD.search(str(rel)):
             found.append(f"{rel} (path)")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if rel.name == "RECOMMENDATIONS.md" and not line.startswith("- `"):
+                continue
             if WORD.search(API_NAMES.sub("", line)):
                 found.append(f"{rel}:{number}: {line.strip()[:160]}")
     return found
