@@ -264,6 +264,17 @@ def test_async_queue_is_a_direct_sqs_integration_with_a_worker(projects, expande
             integration = operation["x-amazon-apigateway-integration"]
             assert integration["type"] == "aws_proxy" and integration["integrationSubtype"] == "SQS-SendMessage"
             assert integration["responseParameters"] == {"200": {"overwrite:statusCode": "202"}}
+            # the caller comes from what API Gateway verified, never from the body
+            caller = {
+                "cognito": "${context.authorizer.claims.sub}",
+                "lambda-authorizer": "${context.authorizer.sub}",
+                "iam": "${context.identity.userArn}",
+                "mtls": "${context.identity.clientCert.subjectDN}",
+            }.get(answers["api_auth"])
+            attributes = integration["requestParameters"].get("MessageAttributes")
+            assert (json.loads(attributes) if caller else attributes) == (
+                {"callerId": {"DataType": "String", "StringValue": caller}} if caller else None
+            ), name
         else:
             operation = resources["Api"]["Properties"]["Body"]["paths"]["/jobs"]["post"]
             integration = operation["x-amazon-apigateway-integration"]
