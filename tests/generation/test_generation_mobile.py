@@ -9,12 +9,15 @@ to IAM, cognito, iam) and every relational decision (none, rds-proxy, data-api);
 for rest-api, web-app and mobile-backend, over the DynamoDB table (indexed from its stream) and over Aurora
 (indexed from a queue the item writers fill after each commit); dax for rest-api and web-app (alone and together with search, the
 files bucket, the async queue, Step Functions, secrets and code signing; and a mobile profile whose reads
-qualify for DAX, which AppSync cannot use); api_cache on and off for rest-api. The engine never chooses
+qualify for DAX, which AppSync cannot use); a public catalogue on AppSync, whose guests read through a
+Cognito identity pool; api_cache on and off for rest-api. The engine never chooses
 the RDS Data API (it prefers RDS Proxy), so two projects swap that single decision after the engine ran.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +66,13 @@ PROFILES: dict[str, dict[str, Any]] = {
         "access_patterns": ["relational", "key-value"],
         "cost_priority": "lowest-cost",
         "deployment": "canary",
+    },
+    "mobile-cognito-public-catalogue-files": {
+        "scenario": "mobile-backend",
+        "auth": "cognito",
+        "ownership": "public-catalogue",
+        "access_patterns": ["key-value", "files"],
+        "deployment": "linear",
     },
     "rest-cognito-search-cache-sensitive": {
         "scenario": "rest-api",
@@ -197,6 +207,43 @@ def test_appsync_authorization_follows_the_profile(projects, answers):
             assert "mutual TLS is not available" in readme
             assert "AppSync has no mutual TLS" in recommendations
             assert "maps it to IAM" in recommendations  # the engine's reason, shown to the user
+
+
+def test_a_public_catalogue_lets_identity_pool_guests_run_only_its_read_queries(projects, answers, expanded):
+    files, _ = expanded
+    checked = 0
+    for name, project in projects.items():
+        a = answers[name]
+        if a["scenario"] != "mobile-backend":
+            continue
+        resources = json.loads(files[project / "template.yaml"].read_text(encoding="utf-8"))["Resources"]
+        schema = read(project, "graphql/schema.graphql")
+        if a["ownership"] != "public-catalogue" or a["api_auth"] == "none":
+            assert "CatalogueIdentityPool" not in resources and "@aws_iam" not in schema, name
+            continue
+        checked += 1
+        pool = resources["CatalogueIdentityPool"]["Properties"]
+        assert pool["AllowUnauthenticatedIdentities"] is True and pool["AllowClassicFlow"] is False
+        roles = resources["CatalogueIdentityPoolRoles"]["Properties"]["Roles"]
+        assert roles == {"unauthenticated": {"Fn::GetAtt": ["CatalogueGuestRole", "Arn"]}}
+        [statement] = resources["CatalogueGuestRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        assert statement["Action"] == "appsync:GraphQL"
+        fields = [r["Fn::Sub"].removeprefix("${GraphQLApi.Arn}/types/") for r in statement["Resource"]]
+        catalogue = [f"get{a['Entity']}", f"list{a['Entities']}"] + (["getDownloadUrl"] if a["files_bucket"] else [])
+        assert sorted(fields) == sorted(
+            f"Query/fields/{f}" for f in catalogue + ([f"search{a['Entities']}"] if a["search_engine"] == "opensearch" else [])
+        )
+        api = resources["GraphQLApi"]["Properties"]
+        assert api["AuthenticationType"] != "API_KEY" and "AWS::AppSync::ApiKey" not in json.dumps(resources)
+        if a["api_auth"] != "iam":
+            assert api["AdditionalAuthenticationProviders"] == [{"AuthenticationType": "AWS_IAM"}]
+            for field in catalogue:
+                assert re.search(rf"\n  {field}\(.*@aws_iam", schema), field
+            mutation = schema[schema.index("type Mutation {") :]
+            assert "@aws_iam" not in mutation
+        assert "Why an identity pool and not an API key" in read(project, "README.md")
+        assert "CatalogueIdentityPool" in read(project, "RECOMMENDATIONS.md")
+    assert checked == 1
 
 
 def test_relational_mobile_backends_resolve_items_over_aurora(projects, answers):

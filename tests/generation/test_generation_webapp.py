@@ -72,6 +72,13 @@ PROFILES: dict[str, dict] = {
         "traffic": "spiky",
         "access_patterns": ["key-value", "files"],
     },
+    "rest-authorizer-shared-async-files": {
+        "scenario": "rest-api",
+        "auth": "lambda-authorizer",
+        "ownership": "shared",
+        "invocation": "async",
+        "access_patterns": ["key-value", "files"],
+    },
     "rest-mtls-async-relational-proxy": {
         "scenario": "rest-api",
         "auth": "mtls",
@@ -229,6 +236,10 @@ def test_files_bucket_is_private_encrypted_and_presigned(projects, expanded):
         else:
             assert '@app.post("/files")' in app and '@app.get("/files/<key>")' in app
         assert "generate_presigned_url" in app
+        # keys under the caller's prefix (per-user) or the shared one; the file name checked
+        per_user = answers["ownership"] == "per-user" and answers["api_auth"] != "none"
+        assert ('return f"users/{_segment(identity)}/"' in app) == per_user, name
+        assert "def valid_filename" in app and "FILENAME.fullmatch(filename)" in app
 
 
 def test_async_queue_is_a_direct_sqs_integration_with_a_worker(projects, expanded):
@@ -255,11 +266,37 @@ def test_async_queue_is_a_direct_sqs_integration_with_a_worker(projects, expande
             integration = operation["x-amazon-apigateway-integration"]
             assert integration["type"] == "aws_proxy" and integration["integrationSubtype"] == "SQS-SendMessage"
             assert integration["responseParameters"] == {"200": {"overwrite:statusCode": "202"}}
+            # the caller comes from what API Gateway verified, never from the body
+            caller = {
+                "cognito": "${context.authorizer.claims.sub}",
+                "lambda-authorizer": "${context.authorizer.sub}",
+                "iam": "${context.identity.userArn}",
+                "mtls": "${context.identity.clientCert.subjectDN}",
+            }.get(answers["api_auth"])
+            attributes = integration["requestParameters"].get("MessageAttributes")
+            assert (json.loads(attributes) if caller else attributes) == (
+                {"callerId": {"DataType": "String", "StringValue": caller}} if caller else None
+            ), name
         else:
             operation = resources["Api"]["Properties"]["Body"]["paths"]["/jobs"]["post"]
             integration = operation["x-amazon-apigateway-integration"]
             assert integration["type"] == "aws" and ":sqs:path/" in integration["uri"]["Fn::Sub"]
-            assert "Action=SendMessage" in integration["requestTemplates"]["application/json"]
+            request = integration["requestTemplates"]["application/json"]
+            assert "Action=SendMessage" in request and "MessageBody=$util.urlEncode($input.body)" in request
+            # the caller comes from what API Gateway verified, never from the body
+            caller = {
+                "cognito": "$!context.authorizer.claims.sub",
+                "lambda-authorizer": "$!context.authorizer.sub",
+                "iam": "$!context.identity.userArn",
+                "mtls": "$!context.identity.clientCert.subjectDN",
+            }.get(answers["api_auth"])
+            assert (
+                (f'#set($v = "{caller}")' in request and "Name=callerId" in request)
+                if caller
+                else ("callerId" not in request)
+            ), name
+            assert "$input.path" not in request and "$input.json" not in request
+            assert ("Name=idempotencyKey" in request) == answers["idempotency"]
             assert integration["responses"]["2\\d{2}"]["statusCode"] == "202"
             assert operation["x-amazon-apigateway-request-validator"] == "body-only"
         if answers["api_auth"] in ("cognito", "iam", "lambda-authorizer"):
