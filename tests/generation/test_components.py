@@ -203,7 +203,7 @@ def test_two_components_writing_one_file_is_an_error(tmp_path):
     (clash / "files").mkdir(parents=True)
     (clash / "files" / "app.py.jinja").write_text("x = 1\n", encoding="utf-8")
     (clash / "component.yaml").write_text(
-        yaml.safe_dump({"order": 99, "files": {"src/items/app.py": "files/app.py.jinja"}})
+        yaml.safe_dump({"order": 99, "files": {"tests/integration/test_api.py": "files/app.py.jinja"}})
     )
     with pytest.raises(ComponentError, match="rest_api writes the same file"):
         select_from_answers(default_answers(), template=template)

@@ -231,7 +231,8 @@ def test_a_public_catalogue_lets_identity_pool_guests_run_only_its_read_queries(
         fields = [r["Fn::Sub"].removeprefix("${GraphQLApi.Arn}/types/") for r in statement["Resource"]]
         catalogue = [f"get{a['Entity']}", f"list{a['Entities']}"] + (["getDownloadUrl"] if a["files_bucket"] else [])
         assert sorted(fields) == sorted(
-            f"Query/fields/{f}" for f in catalogue + ([f"search{a['Entities']}"] if a["search_engine"] == "opensearch" else [])
+            f"Query/fields/{f}"
+            for f in catalogue + ([f"search{a['Entities']}"] if a["search_engine"] == "opensearch" else [])
         )
         api = resources["GraphQLApi"]["Properties"]
         assert api["AuthenticationType"] != "API_KEY" and "AWS::AppSync::ApiKey" not in json.dumps(resources)

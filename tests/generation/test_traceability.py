@@ -218,13 +218,16 @@ def test_every_file_a_claim_names_contains_what_the_claim_says(kb, rendered):
     for name, (dest, answers) in rendered.items():
         for rec in answers["recommendations"]:
             entry = kb.get(rec["id"])
+            forms = resolve(answers).forms  # the places name the project's entity: {entities}, {Entity}, ...
             for claim in rec["implemented_in"]:
                 impl = next(
-                    i for i in entry.advice.implemented_in if (i.where, i.what) == (claim["where"], claim["what"])
+                    i
+                    for i in entry.advice.implemented_in
+                    if (render_text(i.where, forms), render_text(i.what, forms)) == (claim["where"], claim["what"])
                 )
                 if impl.contains:
                     checked.add((entry.id, impl.where, impl.what))
-                for path in matches(dest, impl.where) if impl.contains else []:
+                for path in matches(dest, claim["where"]) if impl.contains else []:
                     text = path.read_text(encoding="utf-8")
                     text = _without_claims(text) if path.name == "RECOMMENDATIONS.md" else text
                     missing += [

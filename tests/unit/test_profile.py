@@ -85,7 +85,11 @@ def test_questions_that_do_not_apply_keep_their_default_and_are_flagged(kb):
         (
             "scenaro: rest-api\n",
             1,
-            ["key 'scenaro'", "unknown key (did you mean 'scenario'?)", "allowed keys: name, description, scenario"],
+            [
+                "key 'scenaro'",
+                "unknown key (did you mean 'scenario'?)",
+                "allowed keys: name, description, entity, scenario",
+            ],
         ),
         ("runtime: python3.9\n", 1, ["allowed: python3.13, python3.12"]),
         ("max_duration_s: 0\n", 1, ["below 1"]),

@@ -134,7 +134,7 @@ def test_renamed_by_you_gets_the_templates_change_beside_where_you_moved_it(proj
     mine = (project / "events" / "get_item.json").read_text(encoding="utf-8").replace("sample-event", "my-agent")
     moved.write_text(mine, encoding="utf-8")
     (project / "events" / "get_item.json").unlink()
-    v2 = release(edits={GET_ITEM: ('[GET, "/items/{id}"', '[GET, "/items/{itemId}"')})
+    v2 = release(edits={GET_ITEM: ('[GET, "/{entities}/{id}"', '[GET, "/{entities}/{itemId}"')})
     outcome = update_project(project, template=v2)
     assert actions(outcome) == {"events/get_item.json": "conflict"}  # yours to take, not taken for you
     assert moved.read_text(encoding="utf-8") == mine  # files only you have are never touched
