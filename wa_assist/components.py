@@ -42,7 +42,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 PLACEHOLDERS = ("main", "entity", "entities", "Entity", "Entities")
 _ALLOWED_PLACEHOLDERS = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
 _MANIFEST_KEYS = {"order", "when", "functions", "files", "description"}
-_FUNCTION_KEYS = {"kind", "code", "main", "when"}
+_FUNCTION_KEYS = {"kind", "code", "main", "when", "store"}
 _FILE_KEYS = {"source", "when", "vars"}
 
 
@@ -65,6 +65,9 @@ class FunctionSpec:
     code: str  # folder of its code in the project
     main: bool = False
     when: Mapping[str, Any] | None = None
+    # It reads or writes the project's store (table or database): limits sized for the store's capacity,
+    # such as reserved concurrency, apply to it. A function that never touches it (search, files) says false.
+    store: bool = True
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class Selection:
     """What a project is made of, for one set of answers."""
 
     components: list[str]
-    functions: dict[str, dict[str, Any]]  # logical id -> {kind, code, component}, in render order
+    functions: dict[str, dict[str, Any]]  # logical id -> {kind, code, component, store}, in render order
     files: list[OutputFile]
     main_function: tuple[str, str] | None  # (logical id, code folder name) of the scenario's main function
     entity: Mapping[str, str] = field(default_factory=dict)  # the entity's forms (wa_assist.entity)
@@ -169,6 +172,8 @@ def _parse_manifest(folder: Path) -> Component:
         code = spec.get("code")
         if not isinstance(code, str) or check_output_path(code):
             raise _fail(path, f"{where}.code", f"{code!r}: {check_output_path(str(code)) or 'expected a folder'}")
+        if not isinstance(spec.get("store", True), bool):
+            raise _fail(path, f"{where}.store", f"{spec['store']!r}; allowed: true, false")
         for name in [*_PLACEHOLDER.findall(str(logical)), *_PLACEHOLDER.findall(code)]:
             if name not in PLACEHOLDERS or name == "main":
                 raise _fail(path, where, f"unknown placeholder {{{name}}}; allowed: {_ALLOWED_PLACEHOLDERS[8:]}")
@@ -179,6 +184,7 @@ def _parse_manifest(folder: Path) -> Component:
                 code,
                 bool(spec.get("main", False)),
                 _condition(path, f"{where}.when", spec.get("when")),
+                spec.get("store", True),
             )
         )
     files = []
@@ -278,7 +284,7 @@ def select(profile: Mapping[str, Any], decisions: Mapping[str, Any], *, template
             if logical in functions:
                 other = functions[logical]["component"]
                 raise ComponentError(f"{component.folder / MANIFEST}: {logical} is also defined by {other}")
-            functions[logical] = {"kind": fn.kind, "code": code, "component": component.name}
+            functions[logical] = {"kind": fn.kind, "code": code, "component": component.name, "store": fn.store}
             if fn.main and main is None:
                 main = (logical, PurePosixPath(code).name)
     files: dict[str, OutputFile] = {}

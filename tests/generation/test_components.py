@@ -70,7 +70,12 @@ def test_the_engine_and_the_renderer_read_one_selection(kb):
 def test_selection_follows_the_decisions_and_earlier_components():
     plain = select_from_answers(default_answers())
     assert plain.components[:2] == ["core", "rest_api"] and "state_machine" not in plain.components
-    assert plain.functions["ItemsFunction"] == {"kind": "api", "code": "src/items", "component": "rest_api"}
+    assert plain.functions["ItemsFunction"] == {
+        "kind": "api",
+        "code": "src/items",
+        "component": "rest_api",
+        "store": True,
+    }
     flow = select_from_answers(default_answers(decisions={"workflow": "standard"}))
     assert "state_machine" in flow.components
     # the files component adds its function only next to an API that can hand out its URLs
@@ -171,6 +176,22 @@ def test_a_toy_component_with_one_function_is_one_folder(tmp_path):
     assert not (other / "src" / "report").exists() and "ReportFunction" not in (other / "template.yaml").read_text()
 
 
+def test_reserved_concurrency_caps_only_the_functions_that_use_the_store(tmp_path):
+    # The reservation of the API kind is sized from the database's connections (or the cache's nodes):
+    # the search and files functions, which never touch the store, stay out of it.
+    answers = default_answers(
+        {"access_patterns": ["relational", "full-text-search", "files"]},
+        {"relational": "rds-proxy", "search_engine": "opensearch", "files_bucket": True},
+        function_settings={"api": {"reserved_concurrency": 120}},
+    )
+    functions = select_from_answers(answers).functions
+    assert {"SearchFunction", "FilesFunction"} <= set(functions) and not functions["SearchFunction"]["store"]
+    text = render(tmp_path / "svc", answers).dest.joinpath("template.yaml").read_text(encoding="utf-8")
+    assert text.count("ReservedConcurrentExecutions:") == 1
+    assert "ItemsFunctionReservedConcurrency: 120" in text
+    assert "SearchFunctionReservedConcurrency" not in text and "FilesFunctionReservedConcurrency" not in text
+
+
 @pytest.mark.parametrize(
     ("manifest", "message"),
     [
@@ -179,6 +200,10 @@ def test_a_toy_component_with_one_function_is_one_folder(tmp_path):
         ({"files": {'src/"a"/b.py': "files/a.py.jinja"}}, "Windows cannot store"),
         ({"files": {"src/a.py": "files/missing.py.jinja"}}, "is not a file"),
         ({"functions": {"AFunction": {"kind": "cron", "code": "src/a"}}}, "allowed: api, authorizer"),
+        (
+            {"functions": {"AFunction": {"kind": "api", "code": "src/a", "store": "no"}}},
+            "store: 'no'; allowed: true, false",
+        ),
         ({"colour": "red"}, "unknown key"),
         ({"files": {"{elsewhere}/a.py": "files/a.py.jinja"}}, "unknown placeholder"),
     ],
