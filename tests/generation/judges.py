@@ -273,12 +273,6 @@ def sam_build(
 ERROR_METRICS = {"Errors", "5XXError", "5xx"}  # Lambda, REST and GraphQL APIs, HTTP APIs
 
 
-def get(value: Any, *keys: str) -> Any:
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
-
-
 def lint_failures(templates: Sequence[Path]) -> dict[str, list[str]]:
     """cfn-lint findings of every template that has some (empty when all are clean)."""
     return {str(k): v for k, v in cfn_lint(list(templates)).items() if v}
@@ -422,7 +416,7 @@ class JudgeSuite:
     def test_error_alarms_fire_on_an_error_rate_not_on_one_error(self, projects):
         """A function's or an API's error alarm pages on a share of failing calls (metric math over the
         errors and the calls), never on a single error in a minute."""
-        from wa_assist.review.template import load
+        from wa_assist.review.template import get, load
 
         single = []
         for name, p in projects.items():

@@ -281,7 +281,7 @@ def diff_project(project: Path | str | None = None, *, stat: bool = False) -> st
     root = _project(project)
     loaded = load_record(root)
     out: list[str] = []
-    counts: list[tuple[str, int, int] | tuple[str, None, None]] = []
+    counts: list[tuple[str, int | None, int | None]] = []  # None: no pristine copy to count against
     for rel in sorted(loaded.record.files):
         base = loaded.base.get(rel)
         path = root / rel
@@ -299,7 +299,7 @@ def diff_project(project: Path | str | None = None, *, stat: bool = False) -> st
     return _stat(counts) if stat else "".join(out)
 
 
-def _stat(counts: list[tuple[str, int, int] | tuple[str, None, None]]) -> str:
+def _stat(counts: list[tuple[str, int | None, int | None]]) -> str:
     if not counts:
         return ""
     width = max(len(rel) for rel, _, _ in counts)
