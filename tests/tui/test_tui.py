@@ -232,6 +232,22 @@ async def test_an_entity_the_code_cannot_carry_is_refused_inline(kb):
         assert screen.session.values["entity"] == "person/people"
 
 
+async def test_an_inline_error_is_scrolled_into_view_whole_at_80x24(kb):
+    # The entity is the step's last question: its message wraps to several lines below the visible form.
+    from textual.widgets import Static
+
+    app = make_app(kb, generate=FakeGenerator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = interview(app)
+        await type_into(pilot, "entity", "class")
+        await pilot.pause()
+        error = screen.query_one("#field-entity .error", Static)
+        form = screen.query_one("#form")
+        assert error.region.height >= 2, "the message wraps at 80 columns"
+        assert form.region.contains_region(error.region), (form.region, error.region)
+        assert form.region.contains_region(screen.query_one("#q-entity").region)  # the input stays in view
+
+
 async def test_integer_range_is_checked_inline(kb):
     app = make_app(kb, generate=FakeGenerator())
     async with app.run_test(size=SIZE) as pilot:

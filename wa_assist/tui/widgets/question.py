@@ -101,7 +101,10 @@ class QuestionField(Vertical):
     def _report(self, value: Any, problem: str | None) -> None:
         self.problem = problem
         self.set_class(problem is not None, "-invalid")
-        self.query_one(".error", Static).update(problem or "")
+        error = self.query_one(".error", Static)
+        error.update(problem or "")
+        if problem is not None:  # a wrapped message may fall below the form's view: bring it all in
+            self.call_after_refresh(error.scroll_visible, animate=False)
         if problem is None:
             self.value = value
             self.post_message(self.Answered(self, value))
