@@ -17,18 +17,20 @@ from tests.generation.answers import default_answers
 from wa_assist.review.template import load
 from wa_assist.scaffold import render
 
+# (profile, decisions): the template's answers without the engine, so code signing is decided here.
 PROFILES = {
-    "alexa-signed": {"scenario": "alexa-skill", "sensitive_data": True},
-    "rest-mtls-signed": {"scenario": "rest-api", "auth": "mtls", "sensitive_data": True},
-    "web-mtls": {"scenario": "web-app", "auth": "mtls"},
-    "events-plain": {"scenario": "event-driven"},
+    "alexa-signed": ({"scenario": "alexa-skill", "sensitive_data": True}, {"code_signing": True}),
+    "rest-mtls-signed": ({"scenario": "rest-api", "auth": "mtls", "sensitive_data": True}, {"code_signing": True}),
+    "web-mtls": ({"scenario": "web-app", "auth": "mtls"}, {}),
+    "events-plain": ({"scenario": "event-driven"}, {}),
 }
 
 
 @pytest.fixture(scope="module", params=sorted(PROFILES))
 def project(request, tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp(request.param) / "svc"
-    render(dest, default_answers(PROFILES[request.param]))
+    profile, decisions = PROFILES[request.param]
+    render(dest, default_answers(profile, decisions))
     return dest
 
 
@@ -71,6 +73,7 @@ def test_every_environment_passes_every_parameter_it_needs(project):
     parameters = _parameters(project)
     environments = _environments(project)
     assert {"default", "dev", "prod"} <= set(environments)
+    assert ("CodeSigningPolicy" in parameters) == project.parent.name.startswith(("alexa-signed", "rest-mtls-signed"))
     problems = {
         env: _check(parameters, given, signed=not env.endswith("-bootstrap")) for env, given in environments.items()
     }
