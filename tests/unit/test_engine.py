@@ -205,14 +205,14 @@ CASES = [
     (
         "over 15 minutes",
         {"max_duration_s": 3600},
-        {"workflow": "standard", "timeout_s": 900},
+        {"workflow": "standard", "timeout_s": 30},  # the API starts the work; the workflow's steps run it
         {"svc-step-functions-workflow-types", "caution-lambda-15-minute-limit"},
         set(),
     ),
     (
         "between 5 and 15 minutes, multi-step",
         {"max_duration_s": 600, "multi_step": True},
-        {"workflow": "standard", "timeout_s": 603},
+        {"workflow": "standard", "timeout_s": 30},
         set(),
         set(),
     ),
@@ -968,3 +968,35 @@ def test_per_kind_advice_is_validated_where_it_is_written(tmp_path, advice, mess
         load_knowledge([path], use_cache=False)
     problems = [str(p) for p in info.value.problems]
     assert any(message in p and "mine.yaml" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("answers", "long_kinds"),
+    [
+        # A state machine runs the work: only its steps get the duration and a full vCPU.
+        ({"scenario": "event-driven", "max_duration_s": 3600}, {"workflow-step"}),
+        ({"scenario": "stream-processing", "max_duration_s": 600, "multi_step": True}, {"workflow-step"}),
+        # No state machine: the functions themselves do the work.
+        (
+            {"scenario": "event-driven", "max_duration_s": 600},
+            {"event", "queue", "api", "stream", "scheduled", "workflow-step"},
+        ),
+    ],
+)
+def test_only_the_functions_that_do_long_work_get_its_timeout_and_memory(kb, answers, long_kinds):
+    result = run(kb, **answers)
+    expected = min(900, answers["max_duration_s"] + 3)
+    for kind in ("api", "event", "queue", "stream", "scheduled", "workflow-step"):
+        decided = result.for_kind(kind)
+        if kind in long_kinds:
+            assert (decided["timeout_s"], decided["memory_mb"]) == (expected, 1769), kind
+        else:
+            assert decided["timeout_s"] == 30 and decided["memory_mb"] < 1769, (kind, decided["timeout_s"])
+
+
+def test_a_rejected_workflow_leaves_the_work_and_its_timeout_in_the_functions(kb):
+    answers = {"scenario": "event-driven", "max_duration_s": 600, "multi_step": True}
+    assert run(kb, **answers).for_kind("event")["timeout_s"] == 30
+    rejected = run(kb, rejected={"svc-step-functions-workflow-types"}, **answers)
+    assert rejected.decisions["workflow"] == "none"
+    assert rejected.for_kind("event")["timeout_s"] == 603

@@ -70,11 +70,14 @@ WORKLOADS = [
                 "error_rate_alarm_pct": 5,
                 "duration_alarm_ms": 720000,
             },
-            "event": {"memory_mb": 1769, "cold_start": "none", "error_rate_alarm_pct": 5},
-            "queue": {"memory_mb": 1769, "cold_start": "none", "reserved_concurrency": 0},
+            # The event handler and the queue worker only hand work on: the least memory, and a timeout in
+            # seconds, so a stuck message is retried within minutes (visibility 6 x 30 s), not hours.
+            "event": {"memory_mb": 256, "timeout_s": 30, "cold_start": "none", "error_rate_alarm_pct": 5},
+            "queue": {"memory_mb": 256, "timeout_s": 30, "cold_start": "none", "reserved_concurrency": 0},
         },
         "Low memory means little CPU: at 256 MB a step takes about seven times longer for the same GB-seconds "
-        "and comes close to the 900 s cap; cold starts do not matter to a nightly job.",
+        "and comes close to the 900 s cap; the functions that only start or feed the workflow need neither the "
+        "CPU nor the 900 s; cold starts do not matter to a nightly job.",
         project={"workflow": "standard", "table_billing": "on-demand", "log_retention_days": 14},
     ),
     Workload(
