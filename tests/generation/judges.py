@@ -270,7 +270,7 @@ def sam_build(
 
 # ---------------------------------------------------------------------------- the judges as tests
 
-ERROR_METRICS = {"Errors", "5XXError", "5xx"}  # Lambda, REST and GraphQL APIs, HTTP APIs
+ERROR_METRICS = {"Errors", "5XXError", "5xx", "SkillErrors"}  # Lambda, REST and GraphQL APIs, HTTP APIs, Alexa skill
 
 
 def lint_failures(templates: Sequence[Path]) -> dict[str, list[str]]:

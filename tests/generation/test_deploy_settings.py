@@ -96,3 +96,18 @@ def test_a_temporary_stack_is_given_every_parameter_and_runs_unsigned_code(proje
     given = _overrides(line.split("--parameter-overrides", 1)[1])
     # `sam sync` cannot sign packages: a code-signed stack takes them only with CodeSigningPolicy=Warn.
     assert _check(_parameters(project), given, signed=False) == []
+
+
+def test_a_skill_deployment_rolls_back_on_the_failures_it_apologises_for(tmp_path):
+    # The skill answers errors with speech, so Lambda's Errors metric never sees them: the canary must
+    # watch the skill's own failure metric as well, or a release that fails every request is promoted.
+    render(tmp_path / "skill", default_answers({"scenario": "alexa-skill"}))
+    template = load(tmp_path / "skill" / "template.yaml")
+    skill = template.resources["SkillFunction"].props
+    rollback = {alarm["Ref"] for alarm in skill["DeploymentPreference"]["Alarms"]}
+    watching = {
+        r.id
+        for r in template.of_type("AWS::CloudWatch::Alarm")
+        if "SkillErrors" in str(r.props.get("Metrics", r.props.get("MetricName")))
+    }
+    assert watching and watching <= rollback
