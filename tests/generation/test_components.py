@@ -85,7 +85,7 @@ def test_selection_follows_the_decisions_and_earlier_components():
     assert "FilesFunction" in api.functions
     # secrets go to the main function's folder
     secret = select_from_answers(default_answers({"scenario": "event-driven"}, {"secrets_manager": True}))
-    assert "src/order_processor/credentials.py" in {f.dest for f in secret.files}
+    assert "src/item_processor/credentials.py" in {f.dest for f in secret.files}
 
 
 @pytest.mark.parametrize(

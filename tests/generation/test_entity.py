@@ -7,10 +7,16 @@ docs are searched for the word item on word boundaries and for identifiers built
 AWS API's own names (DynamoDB's ``Item=``, ``GetItem``, Lambda's ``batchItemFailures``, ...). In
 RECOMMENDATIONS.md the places (``- `file`: what``) name the project; the guidance's own steps speak of
 DynamoDB items in general, as the service does.
+
+The event-driven, stream-processing and Alexa skill projects render with entity ``booking`` (the events
+one also with ``person/people``): besides the generic word item, they must not keep the nouns those
+scenarios were written for (``order`` in the events, ``reading`` in the streams), and their own unit
+tests must pass.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -39,6 +45,38 @@ PROFILES = {
         "access_patterns": ["key-value", "full-text-search"],
     },
 }
+# The other scenarios, each with as many of its components as one profile selects.
+SCENARIO_PROFILES = {
+    "events-booking": {
+        "scenario": "event-driven",
+        "entity": "booking",
+        "invocation": "async",
+        "multi_step": True,
+        "max_duration_s": 3600,
+        "sensitive_data": True,
+        "access_patterns": ["key-value", "files"],
+    },
+    "events-people": {
+        "scenario": "event-driven",
+        "entity": "person/people",
+        "invocation": "sync",
+        "consumers": 3,
+        "multi_step": True,
+    },
+    "stream-booking": {
+        "scenario": "stream-processing",
+        "entity": "booking",
+        "multi_step": True,
+        "consumers": 3,
+        "access_patterns": ["analytics", "time-series", "files"],
+    },
+    "alexa-booking": {
+        "scenario": "alexa-skill",
+        "entity": "booking",
+        "multi_step": True,
+        "access_patterns": ["files"],
+    },
+}
 # Names of the AWS APIs and libraries the generated code calls, which hold the word on their own.
 API_NAMES = re.compile(
     r"(Item=|Items=|\"Items?\"|'Items?'|(Put|Get|Update|Delete|BatchGet|BatchWrite|ConditionCheck)Item|"
@@ -47,6 +85,13 @@ API_NAMES = re.compile(
     r"result\.items|header_items|\.items\(\))"
 )
 WORD = re.compile(r"item", re.I)
+# The noun each scenario was written for, as a word or part of an identifier (orderId, ReadingsTable,
+# kinesis_readings), not inside other words (border, spreading) nor in English (in request order).
+FORMER = {
+    "event-driven": re.compile(r"(?<![a-z])(?:[oO]rder|ORDER)S?s?(?![a-z])"),
+    "stream-processing": re.compile(r"(?<![a-z])(?:[rR]eading|READING)S?s?(?![a-z])"),
+}
+ENGLISH = re.compile(r"\bin (?:request |either )?order\b")
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +99,23 @@ def projects(tmp_path_factory) -> dict[str, Path]:
     return judges.generate_projects(tmp_path_factory.mktemp("entity"), PROFILES)
 
 
-def leftovers(project: Path) -> list[str]:
+@pytest.fixture(scope="module")
+def scenario_projects(tmp_path_factory) -> dict[str, Path]:
+    return judges.generate_projects(tmp_path_factory.mktemp("entity-scenarios"), SCENARIO_PROFILES)
+
+
+def leftovers(project: Path, words: re.Pattern[str] = WORD) -> list[str]:
     found = []
     for path in sorted(project.rglob("*")):
         rel = path.relative_to(project)
         if not path.is_file() or rel.parts[0] == ".wa-assist":
             continue
-        if WORD.search(str(rel)):
+        if words.search(str(rel)):
             found.append(f"{rel} (path)")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if rel.name == "RECOMMENDATIONS.md" and not line.startswith("- `"):
                 continue
-            if WORD.search(API_NAMES.sub("", line)):
+            if words.search(ENGLISH.sub("", API_NAMES.sub("", line))):
                 found.append(f"{rel}:{number}: {line.strip()[:160]}")
     return found
 
@@ -92,6 +142,58 @@ def test_the_default_item_leaves_the_word_where_it_was(tmp_path):
     """The check above would find the generic word: a project with the default entity is full of it."""
     project = judges.generate_projects(tmp_path, {"rest-item": {**PROFILES["rest-order"], "entity": "item"}})
     assert len(leftovers(project["rest-item"])) > 50
+
+
+def test_events_streams_and_skills_keep_no_generic_or_former_noun(scenario_projects):
+    found = {}
+    for name, project in scenario_projects.items():
+        former = FORMER.get(SCENARIO_PROFILES[name]["scenario"])  # an Alexa skill's noun was item
+        found[name] = leftovers(project) + (leftovers(project, former) if former else [])
+    assert found == {name: [] for name in scenario_projects}
+
+
+def test_the_former_nouns_are_found_where_the_default_keeps_them(tmp_path):
+    """The check above would see the nouns: a default entity's rendering holds none of them, so the same
+    search over a project of the entity order finds its events, and one of the entity reading its records."""
+    made = judges.generate_projects(
+        tmp_path,
+        {
+            "events-order": {**SCENARIO_PROFILES["events-booking"], "entity": "order"},
+            "stream-reading": {**SCENARIO_PROFILES["stream-booking"], "entity": "reading"},
+        },
+    )
+    assert len(leftovers(made["events-order"], FORMER["event-driven"])) > 20
+    assert len(leftovers(made["stream-reading"], FORMER["stream-processing"])) > 20
+
+
+def test_the_entity_names_events_rules_tables_folders_and_intents(scenario_projects):
+    events = scenario_projects["events-booking"]
+    template = (events / "template.yaml").read_text(encoding="utf-8")
+    assert "\n  BookingProcessorFunction:" in template and "\n  BookingsTable:" in template
+    assert "\n  BookingCreatedRule:" in template and "CodeUri: src/booking_processor/" in template
+    assert '- "events-booking.bookings"\n        detail-type:\n          - BookingCreated' in template
+    assert "\n          bookingId:\n            - exists: true" in template
+    sample = json.loads((events / "events/booking_created.json").read_text(encoding="utf-8"))
+    assert sample["detail-type"] == "BookingCreated" and sample["detail"]["bookingId"] == "booking-1001"
+    assert (events / "tests/unit/test_booking_processor.py").is_file()
+    assert "class Booking(BaseModel):" in (events / "src/booking_processor/app.py").read_text(encoding="utf-8")
+    people = (scenario_projects["events-people"] / "template.yaml").read_text(encoding="utf-8")
+    assert "\n  PersonProcessorFunction:" in people and "\n  PeopleTable:" in people
+    stream = scenario_projects["stream-booking"]
+    template = (stream / "template.yaml").read_text(encoding="utf-8")
+    assert "\n  BookingsTable:" in template and "\n  AnalyticsBookingsTable:" in template
+    assert "Name: bookings\n" in template and (stream / "events/kinesis_bookings.json").is_file()
+    assert "class InvalidBooking(ValueError):" in (stream / "src/consumer/app.py").read_text(encoding="utf-8")
+    skill = scenario_projects["alexa-booking"]
+    app = (skill / "src/skill/app.py").read_text(encoding="utf-8")
+    assert '"RememberBookingIntent": remember' in app and '"RecallBookingIntent": recall' in app
+    request = json.loads((skill / "events/intent_request.json").read_text(encoding="utf-8"))
+    assert request["request"]["intent"]["name"] == "RememberBookingIntent"
+    assert list(request["request"]["intent"]["slots"]) == ["booking"]
+
+
+def test_the_scenarios_own_tests_pass(scenario_projects):
+    assert judges.unit_test_failures(scenario_projects) == {}
 
 
 @pytest.mark.judges

@@ -4,7 +4,8 @@ must be clean on every external judge.
 
 The profiles cover, per scenario, every value of traffic, invocation, multi_step, max_duration_s (60 and
 3600), consumers (1 and 3), the analytics and time-series access patterns, sensitive_data and deployment
-(pairwise by hand). Each judge runs once over all projects.
+(pairwise by hand); a few name their own entity (payment, shipment, measurement, reminder), the rest keep the
+default item. Each judge runs once over all projects.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 
 from tests.generation import judges
 from wa_assist.engine import recommend
+from wa_assist.entity import entity_of
 from wa_assist.kb import load_knowledge
 from wa_assist.profile import profile_from_mapping
 from wa_assist.scaffold import build_answers, render, template_answers
@@ -26,6 +28,7 @@ pytestmark = pytest.mark.judges
 PROFILES: dict[str, dict[str, Any]] = {
     # stream-processing
     "stream-steady-analytics": {
+        "entity": "measurement",
         "scenario": "stream-processing",
         "traffic": "steady",
         "peak_rps": 3000,
@@ -65,6 +68,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     },
     # event-driven
     "events-async-multistep": {
+        "entity": "payment",
         "scenario": "event-driven",
         "invocation": "async",
         "multi_step": True,
@@ -72,6 +76,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "deployment": "canary",
     },
     "events-sync-long-sensitive": {
+        "entity": "shipment",
         "scenario": "event-driven",
         "invocation": "sync",
         "max_duration_s": 3600,
@@ -112,6 +117,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     },
     "alexa-plain": {"scenario": "alexa-skill", "traffic": "spiky", "deployment": "canary"},
     "alexa-multistep-sensitive": {
+        "entity": "reminder",
         "scenario": "alexa-skill",
         "multi_step": True,
         "sensitive_data": True,
@@ -195,6 +201,7 @@ def test_components_follow_scenario_and_decisions(rendered, templates):
         resources = templates[name]["Resources"]
         types = {r["Type"] for r in resources.values()}
         orchestrated = answers["multi_step"] or answers["max_duration_s"] > 900
+        forms = entity_of(answers["entity"]).forms
         assert ("WorkflowStateMachine" in resources) == orchestrated, name
         assert all(
             r["Properties"].get("Timeout", 0) <= 900
@@ -207,7 +214,7 @@ def test_components_follow_scenario_and_decisions(rendered, templates):
             mode = stream["StreamModeDetails"]["StreamMode"]
             assert mode == answers["stream_mode"].upper().replace("-", "_"), name
             assert (stream.get("ShardCount") == answers["shard_count"]) == (mode == "PROVISIONED"), name
-            event = resources["ConsumerFunction"]["Properties"]["Events"]["Readings"]["Properties"]
+            event = resources["ConsumerFunction"]["Properties"]["Events"][forms["Entities"]]["Properties"]
             assert event["BatchSize"] == answers["batch_size"]
             assert event["ParallelizationFactor"] == answers["parallelization_factor"]
             assert event["BisectBatchOnFunctionError"] is True
@@ -221,7 +228,7 @@ def test_components_follow_scenario_and_decisions(rendered, templates):
             assert "ConsumerIteratorAgeAlarm" in resources
         if answers["scenario"] == "event-driven":
             assert {"AWS::Events::EventBus", "AWS::Events::Archive"} <= types
-            config = resources["OrderProcessorInvokeConfig"]["Properties"]
+            config = resources[f"{forms['Entity']}ProcessorInvokeConfig"]["Properties"]
             assert 0 <= config["MaximumRetryAttempts"] <= 2 and "OnFailure" in config["DestinationConfig"]
             assert "RedrivePolicy" in resources["WorkQueue"]["Properties"]
             assert ("IdempotencyTable" in resources) == answers["idempotency"], name

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.generation import judges
+from wa_assist.entity import entity_of
 
 pytestmark = pytest.mark.judges
 
@@ -205,7 +206,7 @@ def test_files_bucket_is_private_encrypted_and_presigned(projects, expanded):
             s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in policy
         )
         writer = {
-            "event-driven": "OrderProcessorFunction",
+            "event-driven": f"{entity_of(answers.get('entity')).forms['Entity']}ProcessorFunction",
             "stream-processing": "ConsumerFunction",
             "alexa-skill": "SkillFunction",
         }.get(answers["scenario"], "FilesFunction")

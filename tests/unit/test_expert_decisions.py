@@ -145,6 +145,7 @@ WORKLOADS = [
         "event-driven order system",
         {
             "scenario": "event-driven",
+            "entity": "order",
             "invocation": "async",
             "traffic": "spiky",
             "peak_rps": 200,

@@ -12,7 +12,7 @@ def test_update_prints_the_guidance_changes_then_each_file_and_exits_1_on_confli
     template = project / "template.yaml"
     template.write_text(
         template.read_text(encoding="utf-8").replace(
-            "ItemsFunctionProvisionedConcurrency: 160\n", "ItemsFunctionProvisionedConcurrency: 40\n"
+            "OrdersFunctionProvisionedConcurrency: 160\n", "OrdersFunctionProvisionedConcurrency: 40\n"
         ),
         encoding="utf-8",
     )
@@ -63,7 +63,7 @@ def test_reject_then_accept_round_trip(project):
     assert record["inputs"]["rejected"] == ["svc-lambda-provisioned-concurrency"]
     proc = run_cli("update", str(project), "--accept", "svc-lambda-provisioned-concurrency")
     assert proc.returncode == 0, proc.stderr
-    assert "ItemsFunctionProvisionedConcurrency: 160\n" in (project / "template.yaml").read_text(encoding="utf-8")
+    assert "OrdersFunctionProvisionedConcurrency: 160\n" in (project / "template.yaml").read_text(encoding="utf-8")
 
 
 def test_diff_shows_your_changes_against_the_pristine_render(project):

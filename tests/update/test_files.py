@@ -131,16 +131,16 @@ def test_renamed_by_the_template_carries_your_changes_to_the_new_name(project, r
 def test_renamed_by_you_gets_the_templates_change_beside_where_you_moved_it(project, release):
     moved = project / "samples" / "get.json"
     moved.parent.mkdir()
-    mine = (project / "events" / "get_item.json").read_text(encoding="utf-8").replace("sample-event", "my-agent")
+    mine = (project / "events" / "get_order.json").read_text(encoding="utf-8").replace("sample-event", "my-agent")
     moved.write_text(mine, encoding="utf-8")
-    (project / "events" / "get_item.json").unlink()
-    v2 = release(edits={GET_ITEM: ('[GET, "/{entities}/{id}"', '[GET, "/{entities}/{itemId}"')})
+    (project / "events" / "get_order.json").unlink()
+    v2 = release(edits={GET_ITEM: ('[GET, "/{entities}/{id}"', '[GET, "/{entities}/{orderId}"')})
     outcome = update_project(project, template=v2)
-    assert actions(outcome) == {"events/get_item.json": "conflict"}  # yours to take, not taken for you
+    assert actions(outcome) == {"events/get_order.json": "conflict"}  # yours to take, not taken for you
     assert moved.read_text(encoding="utf-8") == mine  # files only you have are never touched
     merged = (project / "samples" / "get.json.wa-new").read_text(encoding="utf-8")
-    assert '"resource": "/items/{itemId}"' in merged and "my-agent" in merged
-    assert not (project / "events" / "get_item.json").exists()
+    assert '"resource": "/orders/{orderId}"' in merged and "my-agent" in merged
+    assert not (project / "events" / "get_order.json").exists()
 
 
 @pytest.fixture
@@ -326,19 +326,19 @@ def test_answers_a_newer_guidance_no_longer_knows_are_dropped_or_named(project):
 
 
 def test_a_changed_entity_moves_your_edited_files_to_their_new_names(project):
-    """src/items/ becomes src/orders/: the file you edited follows with your edit, the one you did not is
+    """src/orders/ becomes src/bookings/: the file you edited follows with your edit, the one you did not is
     replaced, and no file of yours is left behind or lost."""
-    app = project / "src" / "items" / "app.py"
+    app = project / "src" / "orders" / "app.py"
     app.write_text(app.read_text(encoding="utf-8") + "# my note on the service\n", encoding="utf-8")
-    event = project / "events" / "get_item.json"
+    event = project / "events" / "get_order.json"
     event.write_text(event.read_text(encoding="utf-8").replace("sample-event", "my-agent"), encoding="utf-8")
-    outcome = update_project(project, sets=["entity=order"])
+    outcome = update_project(project, sets=["entity=booking"])
     done = actions(outcome)
-    assert done["src/orders/app.py"] == "renamed" and done["events/get_order.json"] == "renamed"
-    assert done["tests/unit/test_orders.py"] == "added" and done["tests/unit/test_items.py"] == "removed"
-    moved = (project / "src" / "orders" / "app.py").read_text(encoding="utf-8")
-    assert moved.endswith("# my note on the service\n") and '@app.get("/orders")' in moved
-    sample = (project / "events" / "get_order.json").read_text(encoding="utf-8")
-    assert "my-agent" in sample and '"/orders/8d3c3a5e' in sample
-    assert not (project / "src" / "items").exists() and not event.exists()
+    assert done["src/bookings/app.py"] == "renamed" and done["events/get_booking.json"] == "renamed"
+    assert done["tests/unit/test_bookings.py"] == "added" and done["tests/unit/test_orders.py"] == "removed"
+    moved = (project / "src" / "bookings" / "app.py").read_text(encoding="utf-8")
+    assert moved.endswith("# my note on the service\n") and '@app.get("/bookings")' in moved
+    sample = (project / "events" / "get_booking.json").read_text(encoding="utf-8")
+    assert "my-agent" in sample and '"/bookings/8d3c3a5e' in sample
+    assert not (project / "src" / "orders").exists() and not event.exists()
     assert outcome.plan.conflicts == []
