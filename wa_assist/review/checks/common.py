@@ -271,3 +271,17 @@ def deployment_hooks(t: Template) -> set[str]:
             if token:  # `!GetAtt Fn.Arn`, or `!Ref Fn.Alias` for the alias SAM publishes
                 hooks.add(token.split(".", 1)[0])
     return hooks
+
+
+def secret_rotation_functions(t: Template) -> set[str]:
+    """Functions Secrets Manager calls to rotate a secret (a RotationSchedule's ``RotationLambdaARN``).
+
+    Secrets Manager invokes one a few times per rotation, on a schedule, never on a request's path: it
+    cannot open a burst of connections, has no traffic to shift gradually, and changes a database user's
+    password as the master user by design. Its failures still need alarms: nothing else reports them."""
+    found: set[str] = set()
+    for schedule in t.of_type("AWS::SecretsManager::RotationSchedule"):
+        target = ref_id(schedule.props.get("RotationLambdaARN"))
+        if target:
+            found.add(target.split(".", 1)[0])
+    return found

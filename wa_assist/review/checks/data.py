@@ -7,9 +7,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from wa_assist.review.checks.common import FUNCTIONS, actions, at, deployment_hooks, env_vars, expanded_statements
+from wa_assist.review.checks.common import (
+    FUNCTIONS,
+    actions,
+    at,
+    deployment_hooks,
+    env_vars,
+    expanded_statements,
+    secret_rotation_functions,
+)
 from wa_assist.review.registry import Hit, detection
-from wa_assist.review.template import Resource, Template, as_list, get, refs_in
+from wa_assist.review.template import Resource, Template, as_list, get, ref_id, refs_in
 
 
 @detection("WA9030")
@@ -119,7 +127,8 @@ def _master_use(t: Template, fn: Resource) -> tuple[tuple[Any, ...], str, str] |
 
 @detection("WA9041")
 def master_credentials(t: Template) -> Iterator[Hit]:
-    hooks = deployment_hooks(t)  # a custom resource (schema migrations) is where the master user belongs
+    # a custom resource (schema migrations) and a password rotation are where the master user belongs
+    hooks = deployment_hooks(t) | secret_rotation_functions(t)
     for fn in t.of_type(*FUNCTIONS):
         if fn.id in hooks:
             continue
@@ -127,3 +136,32 @@ def master_credentials(t: Template) -> Iterator[Hit]:
         if use:
             keys, db, how = use
             yield at(fn, *keys, database=db, how=how)
+
+
+def _database_secrets(t: Template) -> dict[str, str]:
+    """Secrets that hold a database user's password (secret id -> how it is one): an RDS Proxy logs in with
+    it, a target attachment binds it to a database, or its generated value is an RDS-style credential."""
+    secrets = {s.id for s in t.of_type("AWS::SecretsManager::Secret")}
+    found: dict[str, str] = {}
+    for proxy in t.of_type("AWS::RDS::DBProxy"):
+        for auth in as_list(proxy.props.get("Auth")):
+            secret = ref_id(get(auth, "SecretArn"))
+            if secret is not None and secret in secrets:
+                found.setdefault(secret, f"RDS Proxy {proxy.id} logs in with it")
+    for attachment in t.of_type("AWS::SecretsManager::SecretTargetAttachment"):
+        secret = ref_id(attachment.props.get("SecretId"))
+        if secret is not None and secret in secrets:
+            found.setdefault(secret, "it is attached to a database")
+    for resource in t.of_type("AWS::SecretsManager::Secret"):
+        template = get(resource.props, "GenerateSecretString", "SecretStringTemplate")
+        if isinstance(template, str) and '"username"' in template:
+            found.setdefault(resource.id, "a generated username and password")
+    return found
+
+
+@detection("WA9052")
+def database_secret_not_rotated(t: Template) -> Iterator[Hit]:
+    rotated = {ref_id(r.props.get("SecretId")) for r in t.of_type("AWS::SecretsManager::RotationSchedule")}
+    for secret, why in sorted(_database_secrets(t).items()):
+        if secret not in rotated:
+            yield at(t.resources[secret], why=why)

@@ -23,6 +23,7 @@ from wa_assist.review.checks.common import (
     routes,
     sam_policies,
     sam_statements,
+    secret_rotation_functions,
     statements,
     timeout,
 )
@@ -316,7 +317,8 @@ _FRAGILE = (
 
 @detection("WA9015")
 def concurrency_cap(t: Template) -> Iterator[Hit]:
-    hooks = deployment_hooks(t)  # runs once per deployment: it cannot open a burst of connections
+    # runs once per deployment or rotation: it cannot open a burst of connections
+    hooks = deployment_hooks(t) | secret_rotation_functions(t)
     for fn in _fns(t):
         if fn.props.get("ReservedConcurrentExecutions") is not None or fn.id in hooks:
             continue
@@ -466,7 +468,8 @@ def logged_events(t: Template) -> Iterator[Hit]:
 
 @detection("WA9026")
 def safe_deployment(t: Template) -> Iterator[Hit]:
-    hooks = deployment_hooks(t)  # CodeDeploy invokes a hook by name during another function's deployment
+    # CodeDeploy invokes a hook by name during another function's deployment; Secrets Manager a rotation function
+    hooks = deployment_hooks(t) | secret_rotation_functions(t)
     for fn in t.of_type(SAM_FN):
         preference = fn.props.get("DeploymentPreference")
         if fn.id in hooks or fn.props.get("AutoPublishAlias") is None or not isinstance(preference, dict):
@@ -477,7 +480,7 @@ def safe_deployment(t: Template) -> Iterator[Hit]:
 
 @detection("WA9039")
 def rollback(t: Template) -> Iterator[Hit]:
-    hooks = deployment_hooks(t)
+    hooks = deployment_hooks(t) | secret_rotation_functions(t)  # no traffic to shift back
     for fn in t.of_type(SAM_FN):
         if fn.id in hooks:
             continue
