@@ -60,6 +60,13 @@ PROFILES: dict[str, dict] = {
         "architecture": "x86_64",
         "runtime": "python3.12",
     },
+    "web-cognito-shared-async": {
+        "entity": "booking",
+        "scenario": "web-app",
+        "auth": "cognito",
+        "ownership": "shared",
+        "invocation": "async",
+    },
     "web-public-files": {
         "scenario": "web-app",
         "auth": "none",
@@ -243,7 +250,7 @@ def test_files_bucket_is_private_encrypted_and_presigned(projects, expanded):
         assert "def valid_filename" in app and "FILENAME.fullmatch(filename)" in app
 
 
-def test_async_queue_is_a_direct_sqs_integration_with_a_worker(projects, expanded):
+def test_async_queue_sends_the_verified_caller_to_sqs_and_a_worker_stores(projects, expanded):
     for name, project in projects.items():
         answers = _answers(project)
         if not answers["async_queue"] or answers["scenario"] not in ("rest-api", "web-app"):
@@ -259,26 +266,32 @@ def test_async_queue_is_a_direct_sqs_integration_with_a_worker(projects, expande
         assert resources["JobsDLQDepthAlarm"]["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
         mapping = resources["QueueWorkerEventSourceMapping"]["Properties"]
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-        statements = resources["ApiQueueRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
-        assert statements[0]["Action"] == "sqs:SendMessage"
-        assert statements[0]["Resource"] == {"Fn::GetAtt": ["JobsQueue", "Arn"]}
         if answers["scenario"] == "web-app":
+            # an HTTP API's SQS integration cannot pass optional values (groups, Idempotency-Key): a function sends
+            assert "ApiQueueRole" not in resources, name
+            enqueue = resources["EnqueueFunction"]["Properties"]
+            assert enqueue["Environment"]["Variables"]["JOBS_QUEUE_URL"] == {"Ref": "JobsQueue"}
+            statements = resources["EnqueueFunctionRole"]["Properties"]["Policies"]
+            sends = [s for p in statements for s in p["PolicyDocument"]["Statement"] if "sqs:" in str(s["Action"])]
+            assert sends == [
+                {
+                    "Sid": "SendJobs",
+                    "Effect": "Allow",
+                    "Action": "sqs:SendMessage",
+                    "Resource": {"Fn::GetAtt": ["JobsQueue", "Arn"]},
+                }
+            ], name
             operation = resources["HttpApi"]["Properties"]["Body"]["paths"]["/jobs"]["post"]
             integration = operation["x-amazon-apigateway-integration"]
-            assert integration["type"] == "aws_proxy" and integration["integrationSubtype"] == "SQS-SendMessage"
-            assert integration["responseParameters"] == {"200": {"overwrite:statusCode": "202"}}
-            # the caller comes from what API Gateway verified, never from the body
-            caller = {
-                "cognito": "${context.authorizer.claims.sub}",
-                "lambda-authorizer": "${context.authorizer.sub}",
-                "iam": "${context.identity.userArn}",
-                "mtls": "${context.identity.clientCert.subjectDN}",
-            }.get(answers["api_auth"])
-            attributes = integration["requestParameters"].get("MessageAttributes")
-            assert (json.loads(attributes) if caller else attributes) == (
-                {"callerId": {"DataType": "String", "StringValue": caller}} if caller else None
-            ), name
+            assert integration["type"] == "aws_proxy" and "EnqueueFunction" in json.dumps(integration["uri"]), name
+            enqueue_app = (project / "src" / "enqueue" / "app.py").read_text(encoding="utf-8")
+            assert "def caller_identity" in enqueue_app and "_sqs.send_message(" in enqueue_app
+            assert ('values["idempotencyKey"]' in enqueue_app) == answers["idempotency"], name
         else:
+            statements = resources["ApiQueueRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            assert statements[0]["Action"] == "sqs:SendMessage"
+            assert statements[0]["Resource"] == {"Fn::GetAtt": ["JobsQueue", "Arn"]}
+            assert "EnqueueFunction" not in resources, name
             operation = resources["Api"]["Properties"]["Body"]["paths"]["/jobs"]["post"]
             integration = operation["x-amazon-apigateway-integration"]
             assert integration["type"] == "aws" and ":sqs:path/" in integration["uri"]["Fn::Sub"]

@@ -97,6 +97,12 @@ PROFILES: dict[str, dict[str, Any]] = {
     "rest-relational-search": {"scenario": "rest-api", "access_patterns": ["relational", "full-text-search"]},
     "mobile-files": {"scenario": "mobile-backend", "auth": "iam", "access_patterns": ["key-value", "files"]},
     "rest-async": {"scenario": "rest-api", "auth": "cognito", "invocation": "async"},
+    "web-async-shared": {
+        "scenario": "web-app",
+        "auth": "lambda-authorizer",
+        "ownership": "shared",
+        "invocation": "async",
+    },
     "alexa-files-async": {"scenario": "alexa-skill", "access_patterns": ["files"], "invocation": "async"},
     "alexa-sensitive-steady": {
         "scenario": "alexa-skill",
