@@ -35,6 +35,7 @@ PROFILES = {
         "access_patterns": ["key-value", "search"],
         "invocation": "async",
     },
+    "web-async": {"scenario": "web-app", "sensitive_data": True, "auth": "cognito", "invocation": "async"},
     "mobile-search": {
         "scenario": "mobile-backend",
         "sensitive_data": True,
