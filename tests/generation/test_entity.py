@@ -6,7 +6,8 @@ mobile backend with the irregular ``person/people``. Their code, tests, sample e
 docs are searched for the word item on word boundaries and for identifiers built on it, except the
 AWS API's own names (DynamoDB's ``Item=``, ``GetItem``, Lambda's ``batchItemFailures``, ...). In
 RECOMMENDATIONS.md the places (``- `file`: what``) name the project; the guidance's own steps speak of
-DynamoDB items in general, as the service does.
+DynamoDB items in general, as the service does. The other way round, the API names the default project
+calls (``put_item``, ``sessionStorage.getItem``) are all still called in the entity's project.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.generation import judges
+from wa_assist.entity import Entity, entity_of, renamed_path
 
 PROFILES = {
     "rest-order": {
@@ -86,6 +88,57 @@ def test_the_entity_names_resources_routes_types_and_files(projects):
     assert (projects["mobile-people"] / "graphql/resolvers/getPerson.js").is_file()
     readme = (projects["web-order-relational-search"] / "README.md").read_text(encoding="utf-8")
     assert "/orders" in readme
+
+
+# Calls of the AWS, browser and Python APIs whose own names hold the word item: the entity never renames them.
+API_CALLS = re.compile(
+    r"(?:sessionStorage|localStorage)\.(?:get|set|remove)Item\(|"
+    r"\.(?:put|get|update|delete|batch_get|batch_write|transact_get|transact_write)_items?\(|"
+    r"\b(?:Unprocessed)?Items?=|\[[\"'](?:Unprocessed)?Items?[\"']\]|\b(?:dynamodb|dax):\w*Item\b|"
+    r"\b(?:Put|Get|Update|Delete|BatchGet|BatchWrite|ConditionCheck)Item\b(?!:)|batchItemFailures|"
+    r"itemIdentifier|ReportBatchItemFailures|ItemProcessor|ItemsPath|\.items\(\)|\.setitem\("
+)
+
+
+@pytest.fixture(scope="module")
+def item_twins(tmp_path_factory) -> dict[str, Path]:
+    """The same profiles with the default entity, item."""
+    twins = {name: {**profile, "entity": "item"} for name, profile in PROFILES.items()}
+    return judges.generate_projects(tmp_path_factory.mktemp("entity-item"), twins)
+
+
+def api_calls(project: Path, old: Entity, new: Entity) -> dict[str, list[str]]:
+    """The API names each file of ``project`` calls, under the path the file has with the entity ``new``."""
+    found = {}
+    for path in sorted(project.rglob("*")):
+        rel = path.relative_to(project)
+        if path.is_file() and rel.parts[0] != ".wa-assist":
+            calls = sorted(API_CALLS.findall(path.read_text(encoding="utf-8")))
+            if calls:
+                found[renamed_path(str(rel), old, new)] = calls
+    return found
+
+
+def test_the_entity_leaves_the_apis_own_names_alone(projects, item_twins):
+    """Every AWS, browser and Python API name the default project calls, its entity's twin calls too, in
+    the same files and as often: the rename reaches the project's own names, not DynamoDB's put_item or
+    the Web Storage API's getItem."""
+    item = entity_of("item")
+    for name, project in projects.items():
+        entity = entity_of(PROFILES[name]["entity"])
+        assert api_calls(project, entity, entity) == api_calls(item_twins[name], item, entity), name
+    site = (projects["web-order-relational-search"] / "frontend/app.js").read_text(encoding="utf-8")
+    assert "sessionStorage.getItem(" in site and not re.search(r"Storage\.\w*Order", site)
+    for name, project in projects.items():
+        entity = entity_of(PROFILES[name]["entity"])
+        own = "|".join(re.escape(form) for form in entity.forms.values() if " " not in form)
+        renamed_api = re.compile(rf"(?:Storage\.(?:get|set|remove)|\.(?:put|get|update|delete)_)(?:{own})\b")
+        hits = [
+            str(p.relative_to(project))
+            for p in project.rglob("*.*")
+            if p.is_file() and ".wa-assist" not in p.parts and renamed_api.search(p.read_text(encoding="utf-8"))
+        ]
+        assert hits == [], name
 
 
 def test_the_default_item_leaves_the_word_where_it_was(tmp_path):
