@@ -2,7 +2,7 @@
 
 The REST API with per-user data, query access (a secondary index), idempotency and files, the web
 application over Aurora with search, and the GraphQL backend render with entity ``order``; the
-mobile backend with the irregular ``person/people``. Their code, tests, sample events, template and
+mobile backend (a public catalogue) with the irregular ``person/people``. Their code, tests, sample events, template and
 docs are searched for the word item on word boundaries and for identifiers built on it, except the
 AWS API's own names (DynamoDB's ``Item=``, ``GetItem``, Lambda's ``batchItemFailures``, ...). In
 RECOMMENDATIONS.md the places (``- `file`: what``) name the project; the guidance's own steps speak of
@@ -38,6 +38,7 @@ PROFILES = {
         "scenario": "mobile-backend",
         "entity": "person/people",
         "auth": "cognito",
+        "ownership": "public-catalogue",
         "access_patterns": ["key-value", "full-text-search"],
     },
 }
@@ -84,7 +85,11 @@ def test_the_entity_names_resources_routes_types_and_files(projects):
     assert (rest / "tests/unit/test_orders.py").is_file() and (rest / "events/create_order.json").is_file()
     assert 'name="OrdersCreated"' in (rest / "src/orders/app.py").read_text(encoding="utf-8")
     schema = (projects["mobile-people"] / "graphql/schema.graphql").read_text(encoding="utf-8")
-    assert "type Person {" in schema and "listPeople(" in schema and "people: [Person!]!" in schema
+    assert (
+        "type Person @aws_cognito_user_pools @aws_iam {" in schema
+        and "listPeople(" in schema
+        and "people: [Person!]!" in schema
+    )
     assert (projects["mobile-people"] / "graphql/resolvers/getPerson.js").is_file()
     readme = (projects["web-order-relational-search"] / "README.md").read_text(encoding="utf-8")
     assert "/orders" in readme
