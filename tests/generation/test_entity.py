@@ -146,6 +146,22 @@ def test_the_entity_leaves_the_apis_own_names_alone(projects, item_twins):
         assert hits == [], name
 
 
+def test_the_entity_takes_its_own_article(projects):
+    """'an order' and 'a person', in prose and in test names: never the article of the default item."""
+    wrong = []
+    for name, project in projects.items():
+        entity = entity_of(PROFILES[name]["entity"])
+        article = "a" if entity.forms["a_entity"].startswith("an ") else "an"
+        pattern = re.compile(rf"(?<![a-z]){article}[ _]{entity.singular}(?![a-z])", re.I)
+        for path in sorted(project.rglob("*")):
+            if path.is_file() and ".wa-assist" not in path.parts:
+                text = path.read_text(encoding="utf-8")
+                wrong += [f"{name}/{path.relative_to(project)}: {m.group(0)}" for m in pattern.finditer(text)]
+    assert wrong == []
+    graphql = (projects["mobile-people"] / "tests/integration/test_graphql.py").read_text(encoding="utf-8")
+    assert "def test_a_person_put_can_be_read_back(" in graphql
+
+
 def test_the_default_item_leaves_the_word_where_it_was(tmp_path):
     """The check above would find the generic word: a project with the default entity is full of it."""
     project = judges.generate_projects(tmp_path, {"rest-item": {**PROFILES["rest-order"], "entity": "item"}})
