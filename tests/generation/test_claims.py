@@ -57,7 +57,7 @@ NOT_YET_PROVED = {
     "svc-api-gateway-endpoint-types[0]",
     "svc-api-gateway-endpoint-types[1]",
     "svc-api-gateway-caching[0]",
-    "svc-api-gateway-authorizers[3]",
+    "svc-api-gateway-authorizers[4]",
     "svc-lambda-provisioned-concurrency[0]",
     "svc-lambda-provisioned-concurrency[1]",
     "svc-lambda-snapstart[0]",

@@ -2,11 +2,12 @@
 
 The REST API with per-user data, query access (a secondary index), idempotency and files, the web
 application over Aurora with search, and the GraphQL backend render with entity ``order``; the
-mobile backend with the irregular ``person/people``. Their code, tests, sample events, template and
+mobile backend (a public catalogue) with the irregular ``person/people``. Their code, tests, sample events, template and
 docs are searched for the word item on word boundaries and for identifiers built on it, except the
 AWS API's own names (DynamoDB's ``Item=``, ``GetItem``, Lambda's ``batchItemFailures``, ...). In
 RECOMMENDATIONS.md the places (``- `file`: what``) name the project; the guidance's own steps speak of
-DynamoDB items in general, as the service does.
+DynamoDB items in general, as the service does. The other way round, the API names the default project
+calls (``put_item``, ``sessionStorage.getItem``) are all still called in the entity's project.
 
 The event-driven, stream-processing and Alexa skill projects render with entity ``booking`` (the events
 one also with ``person/people``): besides the generic word item, they must not keep the nouns those
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.generation import judges
+from wa_assist.entity import Entity, entity_of, renamed_path
 
 PROFILES = {
     "rest-order": {
@@ -42,6 +44,7 @@ PROFILES = {
         "scenario": "mobile-backend",
         "entity": "person/people",
         "auth": "cognito",
+        "ownership": "public-catalogue",
         "access_patterns": ["key-value", "full-text-search"],
     },
 }
@@ -132,10 +135,81 @@ def test_the_entity_names_resources_routes_types_and_files(projects):
     assert (rest / "tests/unit/test_orders.py").is_file() and (rest / "events/create_order.json").is_file()
     assert 'name="OrdersCreated"' in (rest / "src/orders/app.py").read_text(encoding="utf-8")
     schema = (projects["mobile-people"] / "graphql/schema.graphql").read_text(encoding="utf-8")
-    assert "type Person {" in schema and "listPeople(" in schema and "people: [Person!]!" in schema
+    assert (
+        "type Person @aws_cognito_user_pools @aws_iam {" in schema
+        and "listPeople(" in schema
+        and "people: [Person!]!" in schema
+    )
     assert (projects["mobile-people"] / "graphql/resolvers/getPerson.js").is_file()
     readme = (projects["web-order-relational-search"] / "README.md").read_text(encoding="utf-8")
     assert "/orders" in readme
+
+
+# Calls of the AWS, browser and Python APIs whose own names hold the word item: the entity never renames them.
+API_CALLS = re.compile(
+    r"(?:sessionStorage|localStorage)\.(?:get|set|remove)Item\(|"
+    r"\.(?:put|get|update|delete|batch_get|batch_write|transact_get|transact_write)_items?\(|"
+    r"\b(?:Unprocessed)?Items?=|\[[\"'](?:Unprocessed)?Items?[\"']\]|\b(?:dynamodb|dax):\w*Item\b|"
+    r"\b(?:Put|Get|Update|Delete|BatchGet|BatchWrite|ConditionCheck)Item\b(?!:)|batchItemFailures|"
+    r"itemIdentifier|ReportBatchItemFailures|ItemProcessor|ItemsPath|\.items\(\)|\.setitem\("
+)
+
+
+@pytest.fixture(scope="module")
+def item_twins(tmp_path_factory) -> dict[str, Path]:
+    """The same profiles with the default entity, item."""
+    twins = {name: {**profile, "entity": "item"} for name, profile in PROFILES.items()}
+    return judges.generate_projects(tmp_path_factory.mktemp("entity-item"), twins)
+
+
+def api_calls(project: Path, old: Entity, new: Entity) -> dict[str, list[str]]:
+    """The API names each file of ``project`` calls, under the path the file has with the entity ``new``."""
+    found = {}
+    for path in sorted(project.rglob("*")):
+        rel = path.relative_to(project)
+        if path.is_file() and rel.parts[0] != ".wa-assist":
+            calls = sorted(API_CALLS.findall(path.read_text(encoding="utf-8")))
+            if calls:
+                found[renamed_path(str(rel), old, new)] = calls
+    return found
+
+
+def test_the_entity_leaves_the_apis_own_names_alone(projects, item_twins):
+    """Every AWS, browser and Python API name the default project calls, its entity's twin calls too, in
+    the same files and as often: the rename reaches the project's own names, not DynamoDB's put_item or
+    the Web Storage API's getItem."""
+    item = entity_of("item")
+    for name, project in projects.items():
+        entity = entity_of(PROFILES[name]["entity"])
+        assert api_calls(project, entity, entity) == api_calls(item_twins[name], item, entity), name
+    site = (projects["web-order-relational-search"] / "frontend/app.js").read_text(encoding="utf-8")
+    assert "sessionStorage.getItem(" in site and not re.search(r"Storage\.\w*Order", site)
+    for name, project in projects.items():
+        entity = entity_of(PROFILES[name]["entity"])
+        own = "|".join(re.escape(form) for form in entity.forms.values() if " " not in form)
+        renamed_api = re.compile(rf"(?:Storage\.(?:get|set|remove)|\.(?:put|get|update|delete)_)(?:{own})\b")
+        hits = [
+            str(p.relative_to(project))
+            for p in project.rglob("*.*")
+            if p.is_file() and ".wa-assist" not in p.parts and renamed_api.search(p.read_text(encoding="utf-8"))
+        ]
+        assert hits == [], name
+
+
+def test_the_entity_takes_its_own_article(projects):
+    """'an order' and 'a person', in prose and in test names: never the article of the default item."""
+    wrong = []
+    for name, project in projects.items():
+        entity = entity_of(PROFILES[name]["entity"])
+        article = "a" if entity.forms["a_entity"].startswith("an ") else "an"
+        pattern = re.compile(rf"(?<![a-z]){article}[ _]{entity.singular}(?![a-z])", re.I)
+        for path in sorted(project.rglob("*")):
+            if path.is_file() and ".wa-assist" not in path.parts:
+                text = path.read_text(encoding="utf-8")
+                wrong += [f"{name}/{path.relative_to(project)}: {m.group(0)}" for m in pattern.finditer(text)]
+    assert wrong == []
+    graphql = (projects["mobile-people"] / "tests/integration/test_graphql.py").read_text(encoding="utf-8")
+    assert "def test_a_person_put_can_be_read_back(" in graphql
 
 
 def test_the_default_item_leaves_the_word_where_it_was(tmp_path):

@@ -257,7 +257,10 @@ def test_relational_mobile_backends_resolve_items_over_aurora(projects, answers)
         assert ("AWS::RDS::DBCluster" in template) == relational, name
         assert ("ArchiveFunction:" in template) == (not relational)
         assert (f"archive{a['Entity']}" in schema) == (not relational)
-        assert (project / "graphql" / "resolvers").is_dir() == (not relational)
+        resolvers = project / "graphql" / "resolvers"
+        assert (resolvers / f"put{a['Entity']}.js").is_file() == (not relational)
+        # Lambda resolvers have code too when they answer a caller's mistakes as GraphQL errors
+        assert (resolvers / f"search{a['Entities']}.js").is_file() == ("opensearch" in a["components"])
         if relational:
             assert (
                 "Type: AWS_LAMBDA" in template and f"LambdaFunctionArn: !Ref {a['Entities']}Function.Alias" in template
