@@ -1,0 +1,75 @@
+"""Event-driven and stream-processing templates, checked on the rendered and the SAM-expanded template:
+names that two stacks in one account can share, what Firehose writes for Athena, what the project key covers
+and which alarms gate the workflow step's deployment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from cfnlint.decode import decode
+
+from tests.generation.answers import default_answers
+from tests.generation.judges import sam_transform
+from wa_assist.review.catalogue import load_catalogue
+from wa_assist.review.registry import load_detections
+from wa_assist.review.run import check_template
+from wa_assist.review.template import load
+from wa_assist.scaffold import render
+
+PROFILES = {
+    "events-schedule": (
+        {"scenario": "event-driven", "schedule": "cron(0 2 * * ? *)", "max_duration_s": 3600},
+        {"workflow": "standard"},
+    ),
+    "events-sensitive": (
+        {"scenario": "event-driven", "invocation": "async", "multi_step": True, "sensitive_data": True},
+        {"kms": "customer-managed", "workflow": "express", "deployment": "canary"},
+    ),
+    "stream-analytics": ({"scenario": "stream-processing", "access_patterns": ["time-series", "analytics"]}, {}),
+    "stream-spiky": (
+        {"scenario": "stream-processing", "traffic": "spiky", "sensitive_data": True, "max_duration_s": 1800},
+        {"kms": "customer-managed", "workflow": "standard"},
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> dict[str, Path]:
+    out = {}
+    for name, (profile, decisions) in PROFILES.items():
+        dest = tmp_path_factory.mktemp(name) / "svc"
+        render(dest, default_answers(profile, decisions))
+        out[name] = dest
+    return out
+
+
+def _raw(project: Path) -> dict[str, Any]:
+    template, matches = decode(str(project / "template.yaml"))
+    assert not matches
+    return dict(template)
+
+
+def _of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {n: r for n, r in resources.items() if r["Type"] == kind}
+
+
+def test_no_resource_name_is_shared_by_two_stacks(projects):
+    catalogue = load_catalogue()
+    check = {"WA9028": load_detections()["WA9028"]}
+    for name, project in projects.items():
+        findings, _, errors = check_template(load(project / "template.yaml"), catalogue, check)
+        assert not errors
+        assert [f.message for f in findings] == [], name
+
+
+def test_the_schedule_is_named_after_this_stack(projects):
+    resources = sam_transform(projects["events-schedule"] / "template.yaml")["Resources"]
+    schedules = _of_type(resources, "AWS::Scheduler::Schedule")
+    assert len(schedules) == 1
+    (schedule,) = schedules.values()
+    text = yaml.safe_dump(schedule["Properties"]["Name"])
+    assert "AWS::StackId" in text
+    assert "GroupName" not in schedule["Properties"]  # the default group is account-wide: hence the stack id
