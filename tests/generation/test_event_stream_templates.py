@@ -19,19 +19,38 @@ from wa_assist.review.run import check_template
 from wa_assist.review.template import load
 from wa_assist.scaffold import render
 
+# The decisions the engine takes for these profiles, as far as the checks below depend on them.
 PROFILES = {
     "events-schedule": (
         {"scenario": "event-driven", "schedule": "cron(0 2 * * ? *)", "max_duration_s": 3600},
-        {"workflow": "standard"},
+        {"workflow": "standard", "async_queue": True, "idempotency": True},
     ),
     "events-sensitive": (
         {"scenario": "event-driven", "invocation": "async", "multi_step": True, "sensitive_data": True},
-        {"kms": "customer-managed", "workflow": "express", "deployment": "canary"},
+        {
+            "kms": "customer-managed",
+            "workflow": "express",
+            "deployment": "canary",
+            "async_queue": True,
+            "code_signing": True,
+            "secrets_manager": True,
+            "idempotency": True,
+        },
     ),
-    "stream-analytics": ({"scenario": "stream-processing", "access_patterns": ["time-series", "analytics"]}, {}),
+    "stream-analytics": (
+        {"scenario": "stream-processing", "access_patterns": ["time-series", "analytics"]},
+        {"analytics": "firehose-athena", "enhanced_fanout": True, "idempotency": True},
+    ),
     "stream-spiky": (
         {"scenario": "stream-processing", "traffic": "spiky", "sensitive_data": True, "max_duration_s": 1800},
-        {"kms": "customer-managed", "workflow": "standard"},
+        {
+            "kms": "customer-managed",
+            "workflow": "standard",
+            "code_signing": True,
+            "secrets_manager": True,
+            "idempotency": True,
+            "parallelization_factor": 10,
+        },
     ),
 }
 
@@ -73,3 +92,17 @@ def test_the_schedule_is_named_after_this_stack(projects):
     text = yaml.safe_dump(schedule["Properties"]["Name"])
     assert "AWS::StackId" in text
     assert "GroupName" not in schedule["Properties"]  # the default group is account-wide: hence the stack id
+
+
+def test_firehose_writes_one_record_a_line_for_athena(projects):
+    resources = _raw(projects["stream-analytics"])["Resources"]
+    (stream,) = _of_type(resources, "AWS::KinesisFirehose::DeliveryStream").values()
+    s3 = stream["Properties"]["ExtendedS3DestinationConfiguration"]
+    processing = s3.get("ProcessingConfiguration", {})
+    assert processing.get("Enabled") is True
+    delimiters = [p for p in processing["Processors"] if p["Type"] == "AppendDelimiterToRecord"]
+    assert delimiters and all("Parameters" not in p for p in delimiters)  # the default delimiter is a newline
+    # the table reads one JSON document a line
+    (table,) = _of_type(resources, "AWS::Glue::Table").values()
+    serde = table["Properties"]["TableInput"]["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"]
+    assert "JsonSerDe" in serde
