@@ -106,3 +106,20 @@ def test_firehose_writes_one_record_a_line_for_athena(projects):
     (table,) = _of_type(resources, "AWS::Glue::Table").values()
     serde = table["Properties"]["TableInput"]["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"]
     assert "JsonSerDe" in serde
+
+
+@pytest.mark.parametrize("name", ["events-schedule", "events-sensitive", "stream-spiky"])
+def test_failed_workflow_executions_roll_the_step_back(projects, name):
+    """The step's error-rate alarm needs more calls than a workflow makes, and a failed chunk is no function error."""
+    resources = sam_transform(projects[name] / "template.yaml")["Resources"]
+    groups = [
+        r for r in _of_type(resources, "AWS::CodeDeploy::DeploymentGroup").values() if "WorkflowStep" in str(r)
+    ]
+    assert len(groups) == 1
+    alarms = [a["Name"] for a in groups[0]["Properties"]["AlarmConfiguration"]["Alarms"]]
+    failed = [
+        n
+        for n, r in _of_type(resources, "AWS::CloudWatch::Alarm").items()
+        if r["Properties"].get("MetricName") == "ExecutionsFailed" and r["Properties"].get("Namespace") == "AWS/States"
+    ]
+    assert failed and any(f in str(alarms) for f in failed), alarms
