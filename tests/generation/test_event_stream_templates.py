@@ -112,9 +112,7 @@ def test_firehose_writes_one_record_a_line_for_athena(projects):
 def test_failed_workflow_executions_roll_the_step_back(projects, name):
     """The step's error-rate alarm needs more calls than a workflow makes, and a failed chunk is no function error."""
     resources = sam_transform(projects[name] / "template.yaml")["Resources"]
-    groups = [
-        r for r in _of_type(resources, "AWS::CodeDeploy::DeploymentGroup").values() if "WorkflowStep" in str(r)
-    ]
+    groups = [r for r in _of_type(resources, "AWS::CodeDeploy::DeploymentGroup").values() if "WorkflowStep" in str(r)]
     assert len(groups) == 1
     alarms = [a["Name"] for a in groups[0]["Properties"]["AlarmConfiguration"]["Alarms"]]
     failed = [
@@ -123,3 +121,33 @@ def test_failed_workflow_executions_roll_the_step_back(projects, name):
         if r["Properties"].get("MetricName") == "ExecutionsFailed" and r["Properties"].get("Namespace") == "AWS/States"
     ]
     assert failed and any(f in str(alarms) for f in failed), alarms
+
+
+def _key_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
+    return resources["ProjectKey"]["Properties"]["KeyPolicy"]["Statement"]
+
+
+def test_the_bus_and_its_archive_are_under_the_project_key(projects):
+    resources = _raw(projects["events-sensitive"])["Resources"]
+    (bus,) = _of_type(resources, "AWS::Events::EventBus").values()
+    assert bus["Properties"]["KmsKeyIdentifier"] == {"Fn::GetAtt": ["ProjectKey", "Arn"]}
+    (archive,) = _of_type(resources, "AWS::Events::Archive").values()
+    assert archive["Properties"]["SourceArn"] == {
+        "Fn::GetAtt": [next(iter(_of_type(resources, "AWS::Events::EventBus"))), "Arn"]
+    }
+    events = [s for s in _key_statements(resources) if s["Principal"].get("Service") == "events.amazonaws.com"]
+    assert len(events) == 1
+    assert {"kms:Decrypt", "kms:GenerateDataKey"} <= set(events[0]["Action"])
+    assert events[0]["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+
+
+def test_no_key_grant_to_eventbridge_without_eventbridge(projects):
+    resources = _raw(projects["stream-spiky"])["Resources"]
+    assert not [
+        r
+        for r in resources.values()
+        if r["Type"] in ("AWS::Events::EventBus", "AWS::Events::Rule", "AWS::Scheduler::Schedule")
+    ]
+    assert "Events" not in resources["WorkflowStateMachine"]["Properties"]
+    services = [s["Principal"].get("Service") for s in _key_statements(resources)]
+    assert "events.amazonaws.com" not in services
