@@ -151,3 +151,17 @@ def test_no_key_grant_to_eventbridge_without_eventbridge(projects):
     assert "Events" not in resources["WorkflowStateMachine"]["Properties"]
     services = [s["Principal"].get("Service") for s in _key_statements(resources)]
     assert "events.amazonaws.com" not in services
+
+
+@pytest.mark.parametrize("name", ["events-schedule", "events-sensitive"])
+def test_both_rules_on_the_created_event_match_the_same_events(projects, name):
+    """The worker's rule filters like the processor's, so an event without the key reaches neither."""
+    resources = _raw(projects[name])["Resources"]
+    rules = {
+        n: r["Properties"]["EventPattern"]
+        for n, r in _of_type(resources, "AWS::Events::Rule").items()
+        if r["Properties"]["EventPattern"].get("detail-type") == ["ItemCreated"]
+    }
+    assert set(rules) == {"ItemCreatedRule", "FulfilmentRule"}, rules
+    assert rules["FulfilmentRule"] == rules["ItemCreatedRule"]
+    assert rules["FulfilmentRule"]["detail"] == {"itemId": [{"exists": True}]}
