@@ -1011,3 +1011,13 @@ def test_bursts_cap_the_workflow_step_but_steady_traffic_does_not(kb):
     assert spiky.function_decisions["workflow-step"]["reserved_concurrency"] == 50
     assert steady.function_decisions.get("workflow-step", {}).get("reserved_concurrency", 0) == 0
     assert spiky.function_decisions.get("stream", {}).get("reserved_concurrency", 0) == 0
+
+
+def test_a_stream_table_is_provisioned_for_every_record_it_writes(kb):
+    """Each record the consumer reads is a write: half the peak as the floor throttles it at every peak."""
+    base = {"traffic": "steady", "peak_rps": 100, "cost_priority": "balanced"}
+    stream = recommend(kb, profile_from_mapping({**base, "scenario": "stream-processing"}, kb))
+    api = recommend(kb, profile_from_mapping({**base, "scenario": "rest-api"}, kb))
+    assert stream.decisions["table_billing"] == api.decisions["table_billing"] == "provisioned"
+    assert stream.decisions["table_write_capacity"] >= 100
+    assert api.decisions["table_write_capacity"] == 50
