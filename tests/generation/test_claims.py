@@ -42,7 +42,7 @@ NOT_YET_PROVED = {
     "rel-api-quotas[0]",
     "rel-protect-non-scalable-resources[1]",
     "rel-duplicate-events-idempotency[0]",
-    "rel-duplicate-events-idempotency[6]",
+    "rel-duplicate-events-idempotency[7]",
     "rel-orchestrate-long-running[1]",
     "rel-burst-scaling[1]",
     "sec-api-endpoint-type[0]",

@@ -324,3 +324,45 @@ def test_every_where_in_the_knowledge_base_follows_the_convention(kb, rendered):
             ):
                 wrong.append(f"{entry.id}: {impl.where}")
     assert wrong == []
+
+
+_LOGICAL = re.compile(
+    r"(?<![\w:])([A-Z][a-z0-9]+[A-Za-z0-9]*(?:Table|Queue|DLQ|Function|Bus|Stream|Topic|Bucket|Alarm|Machine|Key))\b"
+)
+
+# Not resources: the per-function alarm suffixes ("each function's ErrorsAlarm") and a SAM property.
+_GENERIC = {"ErrorsAlarm", "ThrottlesAlarm", "DurationAlarm", "DeadLetterQueue"}
+
+
+def test_every_resource_a_document_names_is_in_the_template(rendered):
+    """A README or RECOMMENDATIONS line that names a resource (`IdempotencyTable`) names one the template has."""
+    from cfnlint.decode import decode
+
+    missing, named = [], 0
+    for name, (dest, _) in rendered.items():
+        template, _ = decode(str(dest / "template.yaml"))
+        resources = set(template["Resources"])
+        for doc in ("README.md", "RECOMMENDATIONS.md"):
+            lines = (dest / doc).read_text(encoding="utf-8").splitlines()
+            # the README's resource list and RECOMMENDATIONS' "where this project implements it" lines
+            for logical in {n for line in lines if line.startswith("- `") for n in _LOGICAL.findall(line)} - _GENERIC:
+                named += 1
+                if logical not in resources:
+                    missing.append(f"{name}: {doc} names {logical}, which template.yaml lacks")
+    assert named > 20
+    assert missing == []
+
+
+def test_powertools_utilities_are_claimed_only_where_the_code_uses_them(rendered):
+    claims = {"Powertools idempotency": "utilities.idempotency", "Parser model": "utilities.parser"}
+    wrong = []
+    for name, (dest, _) in rendered.items():
+        code = "\n".join(p.read_text(encoding="utf-8") for p in (dest / "src").rglob("*.py"))
+        for doc in ("README.md", "RECOMMENDATIONS.md"):
+            lines = (dest / doc).read_text(encoding="utf-8").splitlines()
+            # the README's resource list and RECOMMENDATIONS' "where this project implements it" lines
+            for line in (x for x in lines if x.startswith("- `")):
+                for phrase, used in claims.items():
+                    if phrase in line and used not in code:
+                        wrong.append(f"{name}: {doc}: {line[:120]}")
+    assert wrong == []

@@ -1000,3 +1000,24 @@ def test_a_rejected_workflow_leaves_the_work_and_its_timeout_in_the_functions(kb
     rejected = run(kb, rejected={"svc-step-functions-workflow-types"}, **answers)
     assert rejected.decisions["workflow"] == "none"
     assert rejected.for_kind("event")["timeout_s"] == 603
+
+
+def test_bursts_cap_the_workflow_step_but_steady_traffic_does_not(kb):
+    """A Map state bounds one execution's chunks, not how many executions a burst of records starts."""
+    base = {"scenario": "stream-processing", "sensitive_data": True, "max_duration_s": 1800}
+    spiky = recommend(kb, profile_from_mapping({**base, "traffic": "spiky"}, kb))
+    steady = recommend(kb, profile_from_mapping({**base, "traffic": "steady"}, kb))
+    assert spiky.decisions["workflow"] == steady.decisions["workflow"] == "standard"
+    assert spiky.function_decisions["workflow-step"]["reserved_concurrency"] == 50
+    assert steady.function_decisions.get("workflow-step", {}).get("reserved_concurrency", 0) == 0
+    assert spiky.function_decisions.get("stream", {}).get("reserved_concurrency", 0) == 0
+
+
+def test_a_stream_table_is_provisioned_for_every_record_it_writes(kb):
+    """Each record the consumer reads is a write: half the peak as the floor throttles it at every peak."""
+    base = {"traffic": "steady", "peak_rps": 100, "cost_priority": "balanced"}
+    stream = recommend(kb, profile_from_mapping({**base, "scenario": "stream-processing"}, kb))
+    api = recommend(kb, profile_from_mapping({**base, "scenario": "rest-api"}, kb))
+    assert stream.decisions["table_billing"] == api.decisions["table_billing"] == "provisioned"
+    assert stream.decisions["table_write_capacity"] >= 100
+    assert api.decisions["table_write_capacity"] == 50

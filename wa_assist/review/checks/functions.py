@@ -508,16 +508,46 @@ _NAMED = {
     "AWS::Serverless::StateMachine": "Name",
     "AWS::StepFunctions::StateMachine": "StateMachineName",
     "AWS::Events::EventBus": "Name",
+    "AWS::Events::Rule": "Name",
+    "AWS::Scheduler::Schedule": "Name",
     "AWS::Kinesis::Stream": "Name",
+    "AWS::KinesisFirehose::DeliveryStream": "DeliveryStreamName",
+    "AWS::SecretsManager::Secret": "Name",
 }
+# SAM event sources that create a named resource: (event type, the name property). A ScheduleV2 event
+# without a Name is named after the owner and the event, the same in every stack.
+_EVENT_NAMES = {"ScheduleV2": "Name", "Schedule": "Name", "EventBridgeRule": "RuleName"}
+_SCOPED = re.compile(r"\$\{(AWS::StackName|AWS::StackId)\}")
+
+
+def _fixed_name(value: Any, t: Template) -> str | None:
+    """The name if it is the same in every stack: a plain string, or a ``!Sub`` of parameters (a stage) only."""
+    if isinstance(value, str):
+        return value or None
+    sub = value.get("Fn::Sub") if isinstance(value, dict) and len(value) == 1 else None
+    if not isinstance(sub, str) or _SCOPED.search(sub):
+        return None
+    variables = re.findall(r"\$\{([^}!]+)\}", sub)
+    if any(v.split(".")[0] in t.resources for v in variables):
+        return None  # built from another resource's generated name or id
+    return re.sub(r"\$\{([^}!]+)\}", r"<\1>", sub)
 
 
 @detection("WA9028")
 def hard_coded_names(t: Template) -> Iterator[Hit]:
     for r in t.of_type(*_NAMED):
-        name = r.props.get(_NAMED[r.type])
-        if isinstance(name, str) and name:
+        name = _fixed_name(r.props.get(_NAMED[r.type]), t)
+        if name:
             yield at(r, _NAMED[r.type], prop=_NAMED[r.type], name=name)
+    for e in t.events(*_EVENT_NAMES, owners=("AWS::Serverless::Function", "AWS::Serverless::StateMachine")):
+        prop = _EVENT_NAMES[e.type]
+        if prop not in e.props:
+            if e.type == "ScheduleV2":
+                yield at_event(e, prop=f"schedule {prop} (SAM's default)", name=f"{e.function.id}{e.name}")
+            continue
+        name = _fixed_name(e.props[prop], t)
+        if name:
+            yield at_event(e, prop=f"event {prop}", name=name)
 
 
 _INTERPRETED = ("python", "nodejs", "ruby")
