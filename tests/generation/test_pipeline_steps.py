@@ -44,16 +44,22 @@ def snapstart_project(tmp_path_factory):
     return dest
 
 
-def _run(step: dict, tmp_path: Path, live: str, versions: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+def _stand_in_aws(tmp_path: Path, script: str) -> tuple[Path, Path]:
+    """A folder with the stand-in `aws` to put first on PATH, and the empty file it records its calls in."""
     if shutil.which("bash") is None:
         pytest.skip("the pipeline's steps run in bash")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     aws = bin_dir / "aws"
-    aws.write_text(FAKE_AWS, encoding="utf-8")
+    aws.write_text(script, encoding="utf-8")
     aws.chmod(aws.stat().st_mode | stat.S_IEXEC)
     calls = tmp_path / "calls.txt"
     calls.write_text("", encoding="utf-8")
+    return bin_dir, calls
+
+
+def _run(step: dict, tmp_path: Path, live: str, versions: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    bin_dir, calls = _stand_in_aws(tmp_path, FAKE_AWS)
     env = {
         **os.environ,
         **step.get("env", {}),
@@ -122,15 +128,8 @@ def web_project(tmp_path_factory):
 
 
 def _publish(project: Path, step: dict, tmp_path: Path, outputs: dict[str, str]):
-    if shutil.which("bash") is None:
-        pytest.skip("the pipeline's steps run in bash")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    aws = bin_dir / "aws"
-    aws.write_text(FAKE_PUBLISH_AWS, encoding="utf-8")
-    aws.chmod(aws.stat().st_mode | stat.S_IEXEC)
-    calls, synced = tmp_path / "calls.txt", tmp_path / "synced"
-    calls.write_text("", encoding="utf-8")
+    bin_dir, calls = _stand_in_aws(tmp_path, FAKE_PUBLISH_AWS)
+    synced = tmp_path / "synced"
     env = {
         **os.environ,
         **step.get("env", {}),
