@@ -285,3 +285,10 @@ def secret_rotation_functions(t: Template) -> set[str]:
         if target:
             found.add(target.split(".", 1)[0])
     return found
+
+
+def off_request_path(t: Template) -> set[str]:
+    """Functions that never serve a request: deployment hooks and secret rotation functions. They run a
+    few times per deployment or rotation, so they open no burst of connections and have no traffic to
+    shift gradually; the migrations and the rotation work as the master user by design."""
+    return deployment_hooks(t) | secret_rotation_functions(t)

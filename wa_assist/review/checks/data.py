@@ -11,10 +11,9 @@ from wa_assist.review.checks.common import (
     FUNCTIONS,
     actions,
     at,
-    deployment_hooks,
     env_vars,
     expanded_statements,
-    secret_rotation_functions,
+    off_request_path,
 )
 from wa_assist.review.registry import Hit, detection
 from wa_assist.review.template import Resource, Template, as_list, get, ref_id, refs_in
@@ -128,7 +127,7 @@ def _master_use(t: Template, fn: Resource) -> tuple[tuple[Any, ...], str, str] |
 @detection("WA9041")
 def master_credentials(t: Template) -> Iterator[Hit]:
     # a custom resource (schema migrations) and a password rotation are where the master user belongs
-    hooks = deployment_hooks(t) | secret_rotation_functions(t)
+    hooks = off_request_path(t)
     for fn in t.of_type(*FUNCTIONS):
         if fn.id in hooks:
             continue

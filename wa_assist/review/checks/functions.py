@@ -19,11 +19,11 @@ from wa_assist.review.checks.common import (
     env_vars,
     expanded_statements,
     is_zip,
+    off_request_path,
     prop_path,
     routes,
     sam_policies,
     sam_statements,
-    secret_rotation_functions,
     statements,
     timeout,
 )
@@ -318,7 +318,7 @@ _FRAGILE = (
 @detection("WA9015")
 def concurrency_cap(t: Template) -> Iterator[Hit]:
     # runs once per deployment or rotation: it cannot open a burst of connections
-    hooks = deployment_hooks(t) | secret_rotation_functions(t)
+    hooks = off_request_path(t)
     for fn in _fns(t):
         if fn.props.get("ReservedConcurrentExecutions") is not None or fn.id in hooks:
             continue
@@ -469,7 +469,7 @@ def logged_events(t: Template) -> Iterator[Hit]:
 @detection("WA9026")
 def safe_deployment(t: Template) -> Iterator[Hit]:
     # CodeDeploy invokes a hook by name during another function's deployment; Secrets Manager a rotation function
-    hooks = deployment_hooks(t) | secret_rotation_functions(t)
+    hooks = off_request_path(t)
     for fn in t.of_type(SAM_FN):
         preference = fn.props.get("DeploymentPreference")
         if fn.id in hooks or fn.props.get("AutoPublishAlias") is None or not isinstance(preference, dict):
@@ -480,7 +480,7 @@ def safe_deployment(t: Template) -> Iterator[Hit]:
 
 @detection("WA9039")
 def rollback(t: Template) -> Iterator[Hit]:
-    hooks = deployment_hooks(t) | secret_rotation_functions(t)  # no traffic to shift back
+    hooks = off_request_path(t)  # no traffic to shift back
     for fn in t.of_type(SAM_FN):
         if fn.id in hooks:
             continue
